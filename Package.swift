@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// SIPWarden: a SIP registrar, stateful proxy and softswitch with intrusion prevention.
+///
+/// Targets follow the layering in docs/architecture.md: dependencies point down only.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "sipwarden",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sipwarden", targets: ["sipwarden"]),
+        .library(name: "SIPCore", targets: ["SIPCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // The SIP message layer: bytes in, messages out; no I/O, no clock.
+        .target(
+            name: "SIPCore",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The composition root: what the command line calls into.
+        .target(
+            name: "SIPWarden",
+            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // The command line: argument parsing only.
+        .executableTarget(
+            name: "sipwarden",
+            dependencies: [
+                "SIPWarden",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Builders, fixtures and helpers shared by the test targets.
+        .target(
+            name: "SIPTestSupport",
+            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SIPCoreTests",
+            dependencies: [
+                "SIPCore", "SIPTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SIPWardenTests",
+            dependencies: ["SIPWarden", "SIPTestSupport", "sipwarden"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,127 @@
+/// Grammar pieces shared by the header parsers (RFC 3261 §25.1).
+enum HeaderGrammar {
+    /// Parses `element *(COMMA element)`; an empty element (`a,,b`, a trailing comma) is an
+    /// error (RFC 4475 §3.1.2.1).
+    static func forEachListElement(
+        _ cursor: inout ByteCursor, what: String,
+        _ element: (inout ByteCursor) throws(SIPParseError) -> Void
+    ) throws(SIPParseError) {
+        cursor.skipLinearWhitespace()
+        while true {
+            guard let byte = cursor.current, byte != ASCII.comma else {
+                throw SIPParseError(.malformedHeader, "empty \(what) in list", at: cursor.index)
+            }
+            try element(&cursor)
+            cursor.skipLinearWhitespace()
+            guard let next = cursor.current else { return }
+            guard next == ASCII.comma else {
+                throw SIPParseError(.malformedHeader, "unexpected \(HostGrammar.describe(next)) after \(what)", at: cursor.index)
+            }
+            cursor.advance()
+            cursor.skipLinearWhitespace()
+        }
+    }
+
+    /// Requires that only whitespace remains.
+    static func expectEnd(_ cursor: inout ByteCursor, after what: String) throws(SIPParseError) {
+        cursor.skipLinearWhitespace()
+        if let byte = cursor.current {
+            throw SIPParseError(.malformedHeader, "unexpected \(HostGrammar.describe(byte)) after \(what)", at: cursor.index)
+        }
+    }
+
+    /// `*( SEMI generic-param )` with generic-param = token [ EQUAL gen-value ] and
+    /// gen-value = token / host / quoted-string. Calls `handle` with each name and value.
+    /// Stops before anything that is not a ';' (a ',' ending a list element, the end).
+    static func parseParameters(
+        _ cursor: inout ByteCursor,
+        _ handle: (Range<Int>, Range<Int>?) throws(SIPParseError) -> Void
+    ) throws(SIPParseError) {
+        while true {
+            let before = cursor.index
+            guard cursor.consumeSeparator(ASCII.semicolon) else {
+                cursor.index = before
+                return
+            }
+            guard let name = cursor.scanToken() else {
+                let found = cursor.current.map { HostGrammar.describe($0) } ?? "end of value"
+                throw SIPParseError(.malformedHeader, "expected a parameter name after ';', found \(found)", at: cursor.index)
+            }
+            let afterName = cursor.index
+            if cursor.consumeSeparator(ASCII.equals) {
+                try handle(name, try scanGenericValue(&cursor))
+            } else {
+                cursor.index = afterName
+                try handle(name, nil)
+            }
+        }
+    }
+
+    /// gen-value = token / host / quoted-string. A bare IPv6 address is accepted too, as
+    /// RFC 5118 §4.5 asks for `received=2001:db8::9:255`.
+    static func scanGenericValue(_ cursor: inout ByteCursor) throws(SIPParseError) -> Range<Int> {
+        let start = cursor.index
+        switch cursor.current {
+        case ASCII.quote:
+            return try scanQuoted(&cursor)
+        case ASCII.openBracket:
+            let (range, _) = try HostGrammar.scanHost(&cursor)
+            return range
+        default:
+            var sawColon = false
+            while let byte = cursor.current, byte.isSIPToken || byte == ASCII.colon {
+                if byte == ASCII.colon { sawColon = true }
+                cursor.advance()
+            }
+            let range = start..<cursor.index
+            guard !range.isEmpty else {
+                let found = cursor.current.map { HostGrammar.describe($0) } ?? "end of value"
+                throw SIPParseError(.malformedHeader, "expected a parameter value after '=', found \(found)", at: start)
+            }
+            if sawColon, !HostGrammar.isIPv6(cursor.bytes, range) {
+                throw SIPParseError(.malformedHeader, "':' inside a parameter value", at: start)
+            }
+            return range
+        }
+    }
+
+    /// A quoted-string at the cursor, quotes included.
+    static func scanQuoted(_ cursor: inout ByteCursor) throws(SIPParseError) -> Range<Int> {
+        switch cursor.scanQuotedString() {
+        case .ok(let range): return range
+        case .unterminated(let at):
+            throw SIPParseError(.malformedHeader, "quoted string not terminated", at: at)
+        case .malformed(let at):
+            throw SIPParseError(.malformedHeader, "\(HostGrammar.describe(cursor.bytes[at])) not allowed in a quoted string", at: at)
+        }
+    }
+
+    /// delta-seconds = 1*DIGIT, at most 2^32-1 (RFC 3261 §20.19; RFC 4475 §3.1.2.4).
+    static func scanDeltaSeconds(_ cursor: inout ByteCursor, what: String) throws(SIPParseError) -> UInt32 {
+        let start = cursor.index
+        switch cursor.scanDecimal(maximum: UInt64(UInt32.max)) {
+        case .value(let value, _): return UInt32(value)
+        case .overflow: throw SIPParseError(.valueOutOfRange, "\(what) larger than 2^32-1", at: start)
+        case nil: throw SIPParseError(.malformedHeader, "\(what) must be a decimal number", at: start)
+        }
+    }
+
+    /// Lower-cased ASCII of a short range, for matching parameter names.
+    static func lowercasedName(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: range.prefix(32).map { bytes[$0].asciiLowercased }, as: UTF8.self)
+    }
+
+    /// Case-insensitive match of `bytes[range]` against a lower-case ASCII literal, without
+    /// building a String.
+    @inline(__always)
+    static func nameEquals(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard literal.utf8CodeUnitCount == range.count else { return false }
+        let pointer = literal.utf8Start
+        var offset = 0
+        for position in range {
+            if bytes[position].asciiLowercased != pointer[offset] { return false }
+            offset += 1
+        }
+        return true
+    }
+}

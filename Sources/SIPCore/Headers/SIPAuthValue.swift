@@ -1,0 +1,100 @@
+import NIOCore
+
+/// The value of Authorization, Proxy-Authorization, WWW-Authenticate or
+/// Proxy-Authenticate: a scheme and its comma-separated parameters (RFC 3261 §25.1
+/// credentials / challenge; RFC 7616 §3.3-3.4; RFC 8760).
+///
+/// Every parameter value is attacker-controlled text: never log `response`, and escape the
+/// others wherever they are shown.
+public struct SIPAuthValue: Sendable, CustomStringConvertible {
+    let base: ByteBuffer
+    let range: Range<Int>
+    let schemeRange: Range<Int>
+    let parametersRange: Range<Int>
+
+    public var text: SIPString { base.sipString(range) }
+    /// The value with the digest response hidden, for logs.
+    public var description: String {
+        let shown = parameters.map { parameter in
+            parameter.name.equalsIgnoringCase("response") ? "response=<hidden>" : parameter.description
+        }
+        return "\(scheme) \(shown.joined(separator: ", "))"
+    }
+    /// `Digest`, or another scheme as written.
+    public var scheme: SIPString { base.sipString(schemeRange) }
+    public var isDigest: Bool { scheme.equalsIgnoringCase("Digest") }
+    /// All parameters in order.
+    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange, separator: ASCII.comma) }
+
+    /// A parameter's value, unquoted.
+    public func value(_ name: String) -> String? { parameters[name]?.value }
+
+    public var username: String? { value("username") }
+    public var realm: String? { value("realm") }
+    public var nonce: String? { value("nonce") }
+    public var opaque: String? { value("opaque") }
+    /// digest-uri: the URI the client hashed, which may differ in form from the Request-URI.
+    public var uri: String? { value("uri") }
+    public var response: String? { value("response") }
+    public var algorithm: String? { value("algorithm") }
+    public var cnonce: String? { value("cnonce") }
+    /// message-qop of credentials, or the quoted qop-options list of a challenge.
+    public var qop: String? { value("qop") }
+    /// nonce-count: 8LHEX.
+    public var nonceCount: String? { value("nc") }
+    /// The stale flag of a challenge (RFC 3261 §25.1: "true" / "false", case-insensitive).
+    public var isStale: Bool { value("stale")?.lowercased() == "true" }
+}
+
+enum AuthGrammar {
+    /// credentials = ("Digest" LWS digest-response) / other-response
+    /// challenge   = ("Digest" LWS digest-cln *(COMMA digest-cln)) / other-challenge
+    /// Both are a scheme, whitespace and `auth-param *(COMMA auth-param)` with
+    /// auth-param = auth-param-name EQUAL ( token / quoted-string ). Each parameter may
+    /// appear once (RFC 7616 §3.4: a repeated parameter makes the value invalid).
+    static func parse(_ cursor: inout ByteCursor, base: ByteBuffer) throws(SIPParseError) -> SIPAuthValue {
+        let bytes = cursor.bytes
+        cursor.skipLinearWhitespace()
+        let start = cursor.index
+        guard let scheme = cursor.scanToken() else {
+            throw SIPParseError(.malformedHeader, "expected an authentication scheme", at: cursor.index)
+        }
+        guard cursor.skipRequiredWhitespace() else {
+            throw SIPParseError(.malformedHeader, "authentication scheme must be followed by whitespace and parameters", at: cursor.index)
+        }
+        let parametersStart = cursor.index
+        var seen: [Range<Int>] = []
+        try HeaderGrammar.forEachListElement(&cursor, what: "authentication parameter") { cursor throws(SIPParseError) in
+            guard let name = cursor.scanToken() else {
+                throw SIPParseError(.malformedHeader, "expected an authentication parameter name", at: cursor.index)
+            }
+            for earlier in seen where earlier.count == name.count && GrammarCompare.equalIgnoringCase(bytes, earlier, name) {
+                throw SIPParseError(.malformedHeader, "authentication parameter \(base.sipString(name)) appears twice", at: name.lowerBound)
+            }
+            seen.append(name)
+            guard cursor.consumeSeparator(ASCII.equals) else {
+                throw SIPParseError(.malformedHeader, "authentication parameter \(base.sipString(name)) needs '=' and a value", at: cursor.index)
+            }
+            if cursor.current == ASCII.quote {
+                _ = try HeaderGrammar.scanQuoted(&cursor)
+            } else {
+                // token; base64-style values (token68, RFC 7235) end with '=' padding.
+                guard cursor.scanToken() != nil else {
+                    throw SIPParseError(.malformedHeader, "authentication parameter value must be a token or a quoted string", at: cursor.index)
+                }
+                while cursor.consume(ASCII.equals) {}
+            }
+        }
+        return SIPAuthValue(base: base, range: start..<cursor.index, schemeRange: scheme, parametersRange: parametersStart..<cursor.index)
+    }
+}
+
+enum GrammarCompare {
+    static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        for offset in 0..<a.count where bytes[a.lowerBound + offset].asciiLowercased != bytes[b.lowerBound + offset].asciiLowercased {
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,25 @@
+import NIOCore
+
+/// Comma-separated lists of tokens: Allow, Supported, Require, Proxy-Require, Unsupported,
+/// Allow-Events, Content-Encoding... (RFC 3261 §20).
+enum TokenListGrammar {
+    /// Reads `[token *(COMMA token)]`; an empty value is accepted only when `allowEmpty`
+    /// (Allow and Supported may be empty, RFC 3261 §20.5, §20.37).
+    static func parse(_ cursor: inout ByteCursor, base: ByteBuffer, allowEmpty: Bool, what: String) throws(SIPParseError) -> [SIPString] {
+        cursor.skipLinearWhitespace()
+        if cursor.isAtEnd {
+            guard allowEmpty else {
+                throw SIPParseError(.malformedHeader, "\(what) must list at least one value", at: cursor.index)
+            }
+            return []
+        }
+        var tokens: [SIPString] = []
+        try HeaderGrammar.forEachListElement(&cursor, what: what) { cursor throws(SIPParseError) in
+            guard let token = cursor.scanToken() else {
+                throw SIPParseError(.malformedHeader, "\(HostGrammar.describe(cursor.bytes[cursor.index])) in \(what)", at: cursor.index)
+            }
+            tokens.append(base.sipString(token))
+        }
+        return tokens
+    }
+}

@@ -1,0 +1,66 @@
+/// The full parse: what `sipwarden check` runs and what an element runs before it trusts a
+/// message enough to act on more than its hot headers.
+extension SIPMessage {
+    /// Headers that RFC 3261 §8.1.1 requires in every request and §8.2.6 copies into every
+    /// response. Max-Forwards is left out: RFC 2543 requests lack it (RFC 4475 §3.4.1).
+    public static let mandatoryHeaders: [SIPHeaderName] = [.via, .from, .to, .callID, .cseq]
+
+    /// Headers whose value is not a comma-separated list, so they may appear only once
+    /// (RFC 3261 §7.3.1).
+    public static let singleValueHeaders: Set<SIPHeaderName> = [
+        .from, .to, .callID, .cseq, .maxForwards, .contentLength, .contentType, .contentDisposition,
+        .expires, .minExpires, .date, .mimeVersion, .timestamp, .rseq, .rack, .sessionExpires, .minSE,
+        .event, .replyTo, .referTo, .referredBy, .retryAfter, .priority, .subject, .organization,
+        .userAgent, .server,
+    ]
+
+    /// Parses every known header fully, checks every URI and the message-level rules, and
+    /// throws the first problem in message order:
+    /// - the Request-URI (no `?headers`) and the reason phrase;
+    /// - each header field against its RFC grammar (extension headers: no control characters,
+    ///   valid UTF-8);
+    /// - the mandatory headers are present and single-value headers appear once;
+    /// - a request's CSeq method equals its method (RFC 3261 §8.1.1.5; RFC 4475 §3.1.2.17).
+    public mutating func validate() throws(SIPParseError) {
+        switch startLine {
+        case .request:
+            _ = try requestURI()
+        case .response:
+            try checkReasonPhrase()
+        }
+        for field in fields {
+            try HeaderValidator.validate(field, in: self)
+        }
+        var counts = [Int](repeating: 0, count: SIPHeaderName.allCases.count)
+        for field in fields {
+            counts[Int(field.name.rawValue)] += 1
+            if counts[Int(field.name.rawValue)] == 2, Self.singleValueHeaders.contains(field.name) {
+                var error = SIPParseError(.duplicateHeader, "\(field.name.canonicalName) appears more than once", at: Int(field.nameStart))
+                bytes.withUnsafeReadableBytes { error.locate(in: $0) }
+                throw error
+            }
+        }
+        for name in Self.mandatoryHeaders where counts[Int(name.rawValue)] == 0 {
+            throw missing(name)
+        }
+        if let method, try cseq().method != method {
+            let field = try requiredField(.cseq)
+            var error = SIPParseError(.cseqMethodMismatch, "CSeq method \(try cseq().method) does not match request method \(method)", at: Int(field.valueStart))
+            bytes.withUnsafeReadableBytes { error.locate(in: $0) }
+            error.partialMessage = self
+            throw error
+        }
+    }
+
+    /// Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII / UTF8-CONT / SP / HTAB)
+    private func checkReasonPhrase() throws(SIPParseError) {
+        guard case .response(_, let reason) = startLineRanges else { return }
+        try bytes.withUnsafeReadableBytes { raw throws(SIPParseError) in
+            if let bad = TextGrammar.firstInvalidTextByte(raw, reason) {
+                var error = SIPParseError(.malformedStartLine, "reason phrase contains \(HostGrammar.describe(raw[bad]))", at: bad)
+                error.locate(in: raw)
+                throw error
+            }
+        }
+    }
+}

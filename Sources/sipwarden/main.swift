@@ -1,0 +1,4 @@
+import ArgumentParser
+
+/// Usage errors exit with status 2 (not ArgumentParser's 64), as the manual says.
+SipwardenCommand.mainWithUsageStatus()
