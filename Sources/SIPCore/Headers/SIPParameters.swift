@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// One `name[=value]` parameter of a header, URI or credentials list.
 public struct SIPParameter: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// Where one header field lies in the message bytes. Offsets are 32-bit because messages
 /// are bounded by `ParserLimits.maxMessageSize`; the table of a typical message fits in a

@@ -183,6 +183,15 @@ enum MessageHeadParser {
         }
     }
 
+    /// Vets a first line on its own, so that a stream of garbage is refused as soon as its
+    /// first line ends rather than when the size limit is reached.
+    static func checkStartLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, limits: ParserLimits) throws(SIPParseError) {
+        guard line.count <= limits.maxHeaderLength else {
+            throw SIPParseError(.headerTooLong, "start line longer than \(limits.maxHeaderLength) bytes", at: line.lowerBound)
+        }
+        _ = try parseStartLine(bytes, line, limits: limits)
+    }
+
     /// Request-Line = Method SP Request-URI SP SIP-Version CRLF
     /// Status-Line  = SIP-Version SP Status-Code SP Reason-Phrase CRLF (RFC 3261 §7.1, §7.2)
     private static func parseStartLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, limits: ParserLimits) throws(SIPParseError) -> ParsedHead.StartLine {
