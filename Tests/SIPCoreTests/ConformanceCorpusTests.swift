@@ -79,4 +79,27 @@ struct ConformanceCorpusTests {
             #expect(error.line > 0 && error.column > 0, "\(row): error without a location")
         }
     }
+
+    /// RFC 4475 §3.1.2.2, §3.1.2.3, §3.3.9: over UDP these are answered with 400, so the error
+    /// carries what could be read of the message.
+    @Test("Content-Length errors keep the message head to answer 400", arguments: ["rfc4475/clerr.dat", "rfc4475/ncl.dat", "rfc4475/mcl01.dat"])
+    func partialMessage(_ path: String) throws {
+        let row = try #require(try ConformanceCase.all().first { $0.path == path })
+        let bytes = try row.bytes()
+        let error: SIPParseError
+        do throws(SIPParseError) {
+            _ = try SIPMessage(parsing: bytes)
+            Issue.record("\(path) must be refused")
+            return
+        } catch let caught {
+            error = caught
+        }
+        var partial = try #require(error.partialMessage, "\(path): \(error)")
+        #expect(partial.body.readableBytes == 0)
+        #expect(try partial.topVia().branch != nil)
+        let response = try SIPOutgoingMessage.response(to: partial, statusCode: error.code.suggestedStatus, reasonPhrase: error.reasonPhrase)
+        let answer = try SIPMessage(parsing: response.serialized)
+        #expect(answer.statusCode == 400)
+        #expect(try answer.callID() == (try partial.callID()))
+    }
 }

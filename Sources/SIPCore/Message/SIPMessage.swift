@@ -59,6 +59,11 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
 
     /// Completes a message whose head is parsed: frames the body.
     init(base: ByteBuffer, head: ParsedHead, framing: Framing, limits: ParserLimits) throws(SIPParseError) {
+        if var problem = head.contentLengthProblem {
+            base.withUnsafeReadableBytes { problem.locate(in: $0) }
+            problem.partialMessage = SIPMessage(base: base, head: head, bodyLength: 0, limits: limits)
+            throw problem
+        }
         let available = base.readableBytes - head.headerEnd
         let bodyLength: Int
         if let declared = head.contentLength {

@@ -10,6 +10,9 @@ struct ParsedHead: Sendable {
     /// Offset of the first byte after the empty line that ends the header section.
     var headerEnd: Int
     var contentLength: Int?
+    /// A bad or repeated Content-Length. The rest of the header section is still read, so
+    /// that a datagram server can answer 400 (RFC 4475 §3.1.2.3); the message is refused.
+    var contentLengthProblem: SIPParseError?
 }
 
 /// Reads the start line and header fields (RFC 3261 §7) in one forward pass over the bytes:
@@ -36,6 +39,7 @@ enum MessageHeadParser {
         var fields: [SIPHeaderField] = []
         fields.reserveCapacity(24)
         var contentLength: Int?
+        var contentLengthProblem: SIPParseError?
         var viaFields = 0
         while true {
             guard index < count else {
@@ -46,7 +50,9 @@ enum MessageHeadParser {
                 guard index + 1 < count, bytes[index + 1] == ASCII.lf else {
                     throw SIPParseError(.invalidLineEnding, "CR not followed by LF", at: index)
                 }
-                return ParsedHead(startLine: startLine, fields: fields, headerEnd: index + 2, contentLength: contentLength)
+                return ParsedHead(
+                    startLine: startLine, fields: fields, headerEnd: index + 2, contentLength: contentLength,
+                    contentLengthProblem: contentLengthProblem)
             }
             if first == ASCII.lf {
                 throw SIPParseError(.invalidLineEnding, "line ends with LF alone; SIP requires CRLF", at: index)
@@ -65,13 +71,18 @@ enum MessageHeadParser {
                 if viaFields > limits.maxViaCount {
                     throw SIPParseError(.tooManyVias, "more than \(limits.maxViaCount) Via header fields", at: Int(field.field.nameStart))
                 }
-            case .contentLength:
-                let value = try parseContentLength(bytes, field.field.valueRange, limits: limits)
+            case .contentLength where contentLengthProblem == nil:
                 if contentLength != nil {
                     // RFC 4475 §3.3.9: two Content-Length values leave the framing ambiguous.
-                    throw SIPParseError(.conflictingContentLength, "Content-Length appears more than once", at: Int(field.field.nameStart))
+                    contentLengthProblem = SIPParseError(.conflictingContentLength, "Content-Length appears more than once", at: Int(field.field.nameStart))
+                    contentLength = nil
+                } else {
+                    do {
+                        contentLength = try parseContentLength(bytes, field.field.valueRange, limits: limits)
+                    } catch {
+                        contentLengthProblem = error
+                    }
                 }
-                contentLength = value
             default:
                 break
             }

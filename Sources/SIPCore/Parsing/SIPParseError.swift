@@ -67,7 +67,13 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
     public var column: Int
     /// For errors found after the header section was read (body framing, CSeq/method
     /// mismatch): the message without its body, so a server can still answer 400.
-    public internal(set) var partialMessage: SIPMessage?
+    public internal(set) var partialMessage: SIPMessage? {
+        get { partial?.message }
+        set { partial = newValue.map(PartialMessage.init) }
+    }
+
+    /// Boxed so that the error stays small: typed throws carry it through every parser frame.
+    private var partial: PartialMessage?
 
     public init(_ code: Code, _ detail: String, at offset: Int) {
         self.code = code
@@ -75,7 +81,7 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         self.offset = offset
         self.line = 0
         self.column = 0
-        self.partialMessage = nil
+        self.partial = nil
     }
 
     public var description: String { "\(detail) (line \(line), column \(column))" }
@@ -110,4 +116,9 @@ public struct SIPParseError: Error, Sendable, CustomStringConvertible {
         copy.locate(in: bytes)
         return copy
     }
+}
+
+private final class PartialMessage: Sendable {
+    let message: SIPMessage
+    init(_ message: SIPMessage) { self.message = message }
 }

@@ -123,6 +123,7 @@ public struct SIPStreamFramer: Sendable {
                     if bytes[index] == ASCII.cr, bytes[index + 1] == ASCII.lf, bytes[index + 2] == ASCII.cr {
                         let headLength = index + 4
                         let head = try MessageHeadParser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<headLength]), limits: limits)
+                        if let problem = head.contentLengthProblem { throw problem }
                         guard let contentLength = head.contentLength else {
                             throw SIPParseError(.missingContentLength, "Content-Length is required on stream transports (RFC 3261 §18.3)", at: headLength)
                         }

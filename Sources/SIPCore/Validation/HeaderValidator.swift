@@ -8,12 +8,9 @@ enum HeaderValidator {
         try message.parseValue(of: field) { cursor, base throws(SIPParseError) in
             switch field.name {
             case .via:
-                var count = 0
                 try HeaderGrammar.forEachListElement(&cursor, what: "Via value") { cursor throws(SIPParseError) in
                     _ = try ViaGrammar.parse(&cursor, base: base)
-                    count += 1
                 }
-                _ = count
             case .from, .to:
                 _ = try NameAddressGrammar.parseFromTo(&cursor, base: base, limits: limits)
             case .callID:

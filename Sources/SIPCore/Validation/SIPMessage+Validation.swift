@@ -28,8 +28,28 @@ extension SIPMessage {
         case .response:
             try checkReasonPhrase()
         }
+        // List headers whose rules span fields (the Via count, a lone '*' Contact) are read
+        // whole, through the cached accessors, when their first field comes up.
+        var listsRead: (via: Bool, contact: Bool, route: Bool, recordRoute: Bool) = (false, false, false, false)
         for field in fields {
-            try HeaderValidator.validate(field, in: self)
+            switch field.name {
+            case .via where !listsRead.via:
+                listsRead.via = true
+                _ = try via()
+            case .contact where !listsRead.contact:
+                listsRead.contact = true
+                _ = try contacts()
+            case .route where !listsRead.route:
+                listsRead.route = true
+                _ = try routes()
+            case .recordRoute where !listsRead.recordRoute:
+                listsRead.recordRoute = true
+                _ = try recordRoutes()
+            case .via, .contact, .route, .recordRoute:
+                break
+            default:
+                try HeaderValidator.validate(field, in: self)
+            }
         }
         var counts = [Int](repeating: 0, count: SIPHeaderName.allCases.count)
         for field in fields {
