@@ -22,6 +22,38 @@ enum HeaderGrammar {
         }
     }
 
+    /// Whether the value is exactly `*` (Contact's STAR, RFC 3261 §20.10). `*Bob <sip:...>` is
+    /// a display name: '*' is a token character.
+    static func isWildcard(_ cursor: ByteCursor) -> Bool {
+        var probe = cursor
+        probe.skipLinearWhitespace()
+        guard probe.consume(ASCII.star) else { return false }
+        probe.skipLinearWhitespace()
+        return probe.isAtEnd
+    }
+
+    /// A host inside a header value (Via sent-by, maddr, warn-agent): the host grammar's
+    /// errors reported as a malformed header rather than a bad URI.
+    static func scanHost(_ cursor: inout ByteCursor) throws(SIPParseError) -> (Range<Int>, SIPHostKind) {
+        do throws(SIPParseError) {
+            return try HostGrammar.scanHost(&cursor)
+        } catch {
+            var error = error
+            error.code = .malformedHeader
+            throw error
+        }
+    }
+
+    static func scanPort(_ cursor: inout ByteCursor) throws(SIPParseError) -> Int {
+        do throws(SIPParseError) {
+            return try HostGrammar.scanPort(&cursor)
+        } catch {
+            var error = error
+            error.code = .malformedHeader
+            throw error
+        }
+    }
+
     /// Requires that only whitespace remains.
     static func expectEnd(_ cursor: inout ByteCursor, after what: String) throws(SIPParseError) {
         cursor.skipLinearWhitespace()
@@ -65,7 +97,7 @@ enum HeaderGrammar {
         case ASCII.quote:
             return try scanQuoted(&cursor)
         case ASCII.openBracket:
-            let (range, _) = try HostGrammar.scanHost(&cursor)
+            let (range, _) = try scanHost(&cursor)
             return range
         default:
             var sawColon = false

@@ -63,6 +63,12 @@ enum AuthGrammar {
             throw SIPParseError(.malformedHeader, "authentication scheme must be followed by whitespace and parameters", at: cursor.index)
         }
         let parametersStart = cursor.index
+        // credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ] (RFC 7235 §2.1), as
+        // `Authorization: Bearer <token>` (RFC 8898 §3) uses. Digest always has parameters.
+        if !GrammarCompare.equalIgnoringCase(bytes, scheme, "Digest"), let token68End = scanToken68(cursor) {
+            cursor.index = token68End
+            return SIPAuthValue(base: base, range: start..<cursor.index, schemeRange: scheme, parametersRange: cursor.index..<cursor.index)
+        }
         var seen: [Range<Int>] = []
         try HeaderGrammar.forEachListElement(&cursor, what: "authentication parameter") { cursor throws(SIPParseError) in
             guard let name = cursor.scanToken() else {
@@ -89,7 +95,35 @@ enum AuthGrammar {
     }
 }
 
+extension AuthGrammar {
+    /// token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=", when it is the
+    /// whole rest of the value; returns where it ends, or nil for a parameter list.
+    static func scanToken68(_ cursor: ByteCursor) -> Int? {
+        var probe = cursor
+        let start = probe.index
+        while let byte = probe.current,
+            byte.isSIPAlphanumeric || byte == ASCII.minus || byte == ASCII.period || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "~") || byte == ASCII.plus || byte == ASCII.slash
+        {
+            probe.advance()
+        }
+        guard probe.index > start else { return nil }
+        while probe.consume(ASCII.equals) {}
+        let end = probe.index
+        probe.skipLinearWhitespace()
+        return probe.isAtEnd ? end : nil
+    }
+}
+
 enum GrammarCompare {
+    static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard literal.utf8CodeUnitCount == range.count else { return false }
+        for offset in 0..<range.count where bytes[range.lowerBound + offset].asciiLowercased != literal.utf8Start[offset].asciiLowercased {
+            return false
+        }
+        return true
+    }
+
     static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
         guard a.count == b.count else { return false }
         for offset in 0..<a.count where bytes[a.lowerBound + offset].asciiLowercased != bytes[b.lowerBound + offset].asciiLowercased {

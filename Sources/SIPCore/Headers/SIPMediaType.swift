@@ -35,10 +35,14 @@ enum MediaTypeGrammar {
         }
         // The token class includes '*', so `*/*` and `text/*` scan as tokens; outside Accept
         // a wildcard is not a media type.
-        if !allowWildcards, type.count == 1 && cursor.bytes[type.lowerBound] == ASCII.star
-            || subtype.count == 1 && cursor.bytes[subtype.lowerBound] == ASCII.star
-        {
+        let typeIsStar = type.count == 1 && cursor.bytes[type.lowerBound] == ASCII.star
+        let subtypeIsStar = subtype.count == 1 && cursor.bytes[subtype.lowerBound] == ASCII.star
+        if !allowWildcards, typeIsStar || subtypeIsStar {
             throw SIPParseError(.malformedHeader, "wildcard media type outside Accept", at: type.lowerBound)
+        }
+        // media-range = "*/*" / (m-type SLASH "*") / (m-type SLASH m-subtype)
+        if typeIsStar && !subtypeIsStar {
+            throw SIPParseError(.malformedHeader, "a '*' media type needs a '*' subtype", at: type.lowerBound)
         }
         let parametersStart = cursor.index
         try HeaderGrammar.parseParameters(&cursor) { name, value throws(SIPParseError) in

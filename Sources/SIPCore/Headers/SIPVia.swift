@@ -73,11 +73,11 @@ enum ViaGrammar {
             throw SIPParseError(.malformedHeader, "expected whitespace between transport and sent-by", at: cursor.index)
         }
         // sent-by = host [ COLON port ]
-        let (host, hostKind) = try HostGrammar.scanHost(&cursor)
+        let (host, hostKind) = try HeaderGrammar.scanHost(&cursor)
         var port: Int?
         let afterHost = cursor.index
         if cursor.consumeSeparator(ASCII.colon) {
-            port = try HostGrammar.scanPort(&cursor)
+            port = try HeaderGrammar.scanPort(&cursor)
         } else {
             cursor.index = afterHost
         }
@@ -132,7 +132,7 @@ enum ViaGrammar {
                 try once(maddr == nil)
                 let value = try required()
                 var hostCursor = ByteCursor(bytes, value)
-                _ = try HostGrammar.scanHost(&hostCursor)
+                _ = try HeaderGrammar.scanHost(&hostCursor)
                 guard hostCursor.isAtEnd else {
                     throw SIPParseError(.malformedHeader, "maddr must be a host", at: value.lowerBound)
                 }

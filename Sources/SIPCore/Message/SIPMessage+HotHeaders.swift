@@ -82,14 +82,12 @@ extension SIPMessage {
         let contactFieldCount = headers.count(.contact)
         for field in fields where field.name == .contact {
             try parseValue(of: field) { cursor, base throws(SIPParseError) in
-                cursor.skipLinearWhitespace()
-                if cursor.current == ASCII.star {
-                    cursor.advance()
-                    try HeaderGrammar.expectEnd(&cursor, after: "'*'")
+                if HeaderGrammar.isWildcard(cursor) {
                     // RFC 3261 §10.3 step 6: '*' must be the only Contact value.
                     guard contactFieldCount == 1 else {
                         throw SIPParseError(.malformedHeader, "'*' must be the only Contact value", at: cursor.index)
                     }
+                    cursor.index = cursor.end
                     wildcard = true
                     return
                 }

@@ -33,8 +33,13 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
 
     /// Parses one message (datagram framing by default).
     public init(parsing input: ByteBuffer, framing: Framing = .datagram, limits: ParserLimits = .default) throws(SIPParseError) {
-        guard input.readableBytes <= limits.maxMessageSize else {
-            throw SIPParseError(.messageTooLarge, "message of \(input.readableBytes) bytes exceeds the \(limits.maxMessageSize)-byte limit", at: 0)
+        // Offsets are stored in 32 bits: no limit may let a larger message through.
+        let sizeLimit = min(limits.maxMessageSize, Int(UInt32.max))
+        guard input.readableBytes <= sizeLimit else {
+            var error = SIPParseError(.messageTooLarge, "message of \(input.readableBytes) bytes exceeds the \(sizeLimit)-byte limit", at: 0)
+            error.line = 1
+            error.column = 1
+            throw error
         }
         let base = input.getSlice(at: input.readerIndex, length: input.readableBytes)!
         let head = try base.withUnsafeReadableBytes { bytes throws(SIPParseError) in

@@ -47,7 +47,10 @@ enum MessageHeadParser {
             }
             let first = bytes[index]
             if first == ASCII.cr {
-                guard index + 1 < count, bytes[index + 1] == ASCII.lf else {
+                guard index + 1 < count else {
+                    throw SIPParseError(.unterminatedHeaderSection, "message ends inside the empty line", at: index)
+                }
+                guard bytes[index + 1] == ASCII.lf else {
                     throw SIPParseError(.invalidLineEnding, "CR not followed by LF", at: index)
                 }
                 return ParsedHead(
@@ -93,7 +96,7 @@ enum MessageHeadParser {
     /// Finds the CR of the CRLF that ends the line starting at `start`; refuses bare CR/LF and
     /// lines longer than `limit`.
     private static func findLineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int, what: String) throws(SIPParseError) -> Int {
-        let end = min(bytes.count, start + limit)
+        let end = min(bytes.count, start + limit + 1)  // the CR may sit just past `limit` bytes
         var index = start
         while index < end {
             let byte = bytes[index]
@@ -134,7 +137,7 @@ enum MessageHeadParser {
         }
         index += 1
         let rawValueStart = index
-        let limitEnd = min(count, start + limits.maxHeaderLength)
+        let limitEnd = min(count, start + limits.maxHeaderLength + 1)  // room for the CR
         var rawValueEnd = index
         while true {
             while index < limitEnd {

@@ -71,7 +71,14 @@ public struct SIPStreamFramer: Sendable {
         }
     }
 
+    /// Records a fatal error. Errors found before a message's bytes are located here: they
+    /// lie on the first line of what remains of the stream.
     private mutating func fail(_ error: SIPParseError) -> SIPParseError {
+        var error = error
+        if error.line == 0 {
+            error.line = 1
+            error.column = error.offset + 1
+        }
         state = .failed(error)
         return error
     }
@@ -114,7 +121,9 @@ public struct SIPStreamFramer: Sendable {
                     checked = true
                 }
                 var index = max(0, scanned - 3)
-                let end = bytes.count
+                // Only the first maxMessageSize bytes can hold a header section, whatever the
+                // chunking: the verdict on a stream must not depend on how it was split.
+                let end = min(bytes.count, limits.maxMessageSize)
                 while index + 3 < end {
                     if bytes[index + 3] != ASCII.lf {  // CRLFCRLF ends with LF: skip ahead fast
                         index += bytes[index + 3] == ASCII.cr ? 1 : 4
@@ -135,11 +144,8 @@ public struct SIPStreamFramer: Sendable {
                     }
                     index += 1
                 }
-                guard end <= limits.maxMessageSize else {
+                guard bytes.count < limits.maxMessageSize else {
                     throw SIPParseError(.messageTooLarge, "header section not ended within \(limits.maxMessageSize) bytes", at: 0)
-                }
-                if !checked, end > limits.maxHeaderLength {
-                    throw SIPParseError(.headerTooLong, "start line longer than \(limits.maxHeaderLength) bytes", at: 0)
                 }
                 state = .readingHead(scanned: end, startLineChecked: checked)
                 return nil
@@ -152,7 +158,8 @@ public struct SIPStreamFramer: Sendable {
     }
 
     /// The end of the first line, nil while it is incomplete; a bare LF (or a CR without LF)
-    /// is refused at once, as another parser would split the stream differently.
+    /// is refused at once, as another parser would split the stream differently, and so is a
+    /// first line that has outgrown the line limit.
     private func firstLineEnd(_ bytes: UnsafeRawBufferPointer) throws(SIPParseError) -> Int? {
         let limit = min(bytes.count, limits.maxHeaderLength + 1)
         var index = 0
@@ -169,6 +176,9 @@ public struct SIPStreamFramer: Sendable {
             default:
                 index += 1
             }
+        }
+        if bytes.count > limits.maxHeaderLength + 1 {
+            throw SIPParseError(.headerTooLong, "start line longer than \(limits.maxHeaderLength) bytes", at: 0)
         }
         return nil
     }

@@ -108,31 +108,47 @@ enum HostGrammar {
     static func isIPv6(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
         guard range.count >= 2, range.count <= 45 else { return false }
         var groups = 0  // 16-bit groups written out (an IPv4 tail counts as two)
-        var colons = 0
-        var emptyRuns = 0  // runs of empty pieces between colons: "::" makes one
-        var previousWasEmpty = false
+        var pieces = 0
+        var emptyRunStart = -1  // index of the first empty piece of the single allowed run
+        var emptyRunLength = 0
+        var hasIPv4Tail = false
         var pieceStart = range.lowerBound
         for position in range.lowerBound...range.upperBound {
             guard position == range.upperBound || bytes[position] == ASCII.colon else { continue }
             let piece = pieceStart..<position
             if piece.isEmpty {
-                if !previousWasEmpty { emptyRuns += 1 }
-                previousWasEmpty = true
-            } else {
-                previousWasEmpty = false
-                if piece.count <= 4, piece.allSatisfy({ bytes[$0].isSIPHex }) {
-                    groups += 1
-                } else if position == range.upperBound, isIPv4(bytes, piece) {
-                    groups += 2
+                if emptyRunLength > 0 && emptyRunStart + emptyRunLength == pieces {
+                    emptyRunLength += 1
+                } else if emptyRunLength == 0 {
+                    emptyRunStart = pieces
+                    emptyRunLength = 1
                 } else {
-                    return false
+                    return false  // a second "::"
                 }
+            } else if piece.count <= 4, piece.allSatisfy({ bytes[$0].isSIPHex }) {
+                groups += 1
+            } else if position == range.upperBound, isIPv4(bytes, piece) {
+                groups += 2
+                hasIPv4Tail = true
+            } else {
+                return false
             }
-            if position < range.upperBound { colons += 1 }
+            pieces += 1
             pieceStart = position + 1
         }
-        guard colons >= 2, emptyRuns <= 1 else { return false }
-        return emptyRuns == 0 ? groups == 8 : groups <= 7
+        guard pieces >= 3 else { return false }
+        if emptyRunLength == 0 { return groups == 8 }
+        let atStart = emptyRunStart == 0
+        let atEnd = emptyRunStart + emptyRunLength == pieces
+        let shapeIsValid: Bool
+        switch (atStart, atEnd) {
+        case (true, true): shapeIsValid = pieces == 3  // "::"
+        case (true, false), (false, true): shapeIsValid = emptyRunLength == 2  // "::x", "x::"
+        case (false, false):
+            // "x::y"; RFC 5118 §4.10 tolerates "x:::IPv4" from RFC 3261's ABNF.
+            shapeIsValid = emptyRunLength == 1 || (emptyRunLength == 2 && hasIPv4Tail)
+        }
+        return shapeIsValid && groups <= 7
     }
 
     /// port = 1*DIGIT, at most 65535.

@@ -125,7 +125,8 @@ public enum AnyURI: Sendable, CustomStringConvertible {
     case tel(TelURI)
     case other(OpaqueURI)
 
-    /// Parses a URI from text, as a Request-URI would be (no `?headers`).
+    /// Parses a URI from text, as it may appear inside `<>` (`?headers` allowed; use
+    /// `SIPMessage.requestURI()` for the stricter Request-URI rules).
     public init(parsing text: String, limits: ParserLimits = .default) throws(SIPParseError) {
         let base = ByteBuffer(string: text)
         self = try base.withUnsafeReadableBytes { bytes throws(SIPParseError) in

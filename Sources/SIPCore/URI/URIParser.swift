@@ -124,13 +124,15 @@ enum URIParser {
         }
     }
 
-    /// uri-parameter = pname [ "=" pvalue ]; pname, pvalue = 1*paramchar
-    private static func scanURIParameter(_ cursor: inout ByteCursor) throws(SIPParseError) {
+    /// uri-parameter = pname [ "=" pvalue ]; pname, pvalue = 1*paramchar. Returns the name.
+    @discardableResult
+    private static func scanURIParameter(_ cursor: inout ByteCursor) throws(SIPParseError) -> Range<Int> {
         let allowed = CharacterClass.unreserved | CharacterClass.paramUnreserved
         let name = try scanEscaped(&cursor, allowed: allowed, what: "URI parameter name")
-        guard cursor.consume(ASCII.equals) else { return }
+        guard cursor.consume(ASCII.equals) else { return name }
         let value = try scanEscaped(&cursor, allowed: allowed, what: "URI parameter value")
         try checkKnownURIParameter(cursor.bytes, name: name, value: value)
+        return name
     }
 
     /// header = hname "=" hvalue; hname = 1*( hnv-unreserved / unreserved / escaped );
@@ -165,25 +167,23 @@ enum URIParser {
 
     /// The parameters of RFC 3261 §19.1.1 whose values have a grammar of their own.
     private static func checkKnownURIParameter(_ bytes: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>) throws(SIPParseError) {
-        switch lowercased(bytes, name) {
-        case "transport", "user", "method":
+        if HeaderGrammar.nameEquals(bytes, name, "transport") || HeaderGrammar.nameEquals(bytes, name, "user")
+            || HeaderGrammar.nameEquals(bytes, name, "method")
+        {
             guard value.allSatisfy({ bytes[$0].isSIPToken }) else {
                 throw SIPParseError(.invalidURI, "URI parameter value must be a token", at: value.lowerBound)
             }
-        case "ttl":
-            guard value.count <= 3, value.allSatisfy({ bytes[$0].isSIPDigit }),
-                Int(String(decoding: value.map { bytes[$0] }, as: UTF8.self)) ?? 256 <= 255
-            else {
+        } else if HeaderGrammar.nameEquals(bytes, name, "ttl") {
+            var digits = ByteCursor(bytes, value)
+            guard case .value(_, let range) = digits.scanDecimal(maximum: 255), range.count <= 3, digits.isAtEnd else {
                 throw SIPParseError(.invalidURI, "ttl must be 0-255", at: value.lowerBound)
             }
-        case "maddr":
+        } else if HeaderGrammar.nameEquals(bytes, name, "maddr") {
             var cursor = ByteCursor(bytes, value)
             _ = try HostGrammar.scanHost(&cursor)
             guard cursor.isAtEnd else {
                 throw SIPParseError(.invalidURI, "maddr must be a host", at: cursor.index)
             }
-        default:
-            break
         }
     }
 
@@ -222,11 +222,17 @@ enum URIParser {
             throw SIPParseError(.invalidURI, "tel: URI without a number", at: start)
         }
         let parametersStart = cursor.index
+        var hasPhoneContext = false
         while cursor.consume(ASCII.semicolon) {
-            try scanURIParameter(&cursor)
+            let name = try scanURIParameter(&cursor)
+            if HeaderGrammar.nameEquals(cursor.bytes, name, "phone-context") { hasPhoneContext = true }
         }
         if let byte = cursor.current {
             throw SIPParseError(.invalidURI, "unexpected \(HostGrammar.describe(byte)) in tel: URI", at: cursor.index)
+        }
+        // RFC 3966 §5.1.5: a local number MUST carry a phone-context.
+        guard isGlobal || hasPhoneContext else {
+            throw SIPParseError(.invalidURI, "a local tel: number needs a phone-context parameter (RFC 3966 §5.1.5)", at: start)
         }
         return TelURI(base: base, range: whole, numberRange: numberRange, parametersRange: parametersStart..<cursor.index)
     }

@@ -118,9 +118,9 @@ enum ExtraHeaderGrammar {
         }
         // warn-agent = hostport / pseudonym
         if cursor.scanToken() == nil {
-            _ = try HostGrammar.scanHost(&cursor)
+            _ = try HeaderGrammar.scanHost(&cursor)
         }
-        if cursor.consume(ASCII.colon) { _ = try HostGrammar.scanPort(&cursor) }
+        if cursor.consume(ASCII.colon) { _ = try HeaderGrammar.scanPort(&cursor) }
         guard cursor.consume(ASCII.space), cursor.current == ASCII.quote else {
             throw SIPParseError(.malformedHeader, "warn-agent must be followed by a space and a quoted warn-text", at: cursor.index)
         }

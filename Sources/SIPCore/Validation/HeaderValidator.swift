@@ -20,11 +20,7 @@ enum HeaderValidator {
             case .maxForwards:
                 _ = try ScalarGrammar.parseMaxForwards(&cursor)
             case .contact:
-                cursor.skipLinearWhitespace()
-                if cursor.current == ASCII.star {
-                    cursor.advance()
-                    try HeaderGrammar.expectEnd(&cursor, after: "'*'")
-                } else {
+                if !HeaderGrammar.isWildcard(cursor) {
                     try HeaderGrammar.forEachListElement(&cursor, what: "Contact value") { cursor throws(SIPParseError) in
                         _ = try ContactGrammar.parseContact(&cursor, base: base, limits: limits)
                     }

@@ -76,7 +76,7 @@ extension SIPMessage {
     private func checkReasonPhrase() throws(SIPParseError) {
         guard case .response(_, let reason) = startLineRanges else { return }
         try bytes.withUnsafeReadableBytes { raw throws(SIPParseError) in
-            if let bad = TextGrammar.firstInvalidTextByte(raw, reason) {
+            if let bad = TextGrammar.firstInvalidReasonPhraseByte(raw, reason) {
                 var error = SIPParseError(.malformedStartLine, "reason phrase contains \(HostGrammar.describe(raw[bad]))", at: bad)
                 error.locate(in: raw)
                 throw error

@@ -20,6 +20,30 @@ enum TextGrammar {
         return nil
     }
 
+    /// Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII / UTF8-CONT / SP / HTAB)
+    /// (RFC 3261 §25.1): the offset of the first byte outside it, or nil.
+    static func firstInvalidReasonPhraseByte(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        let allowed = CharacterClass.reserved | CharacterClass.unreserved | CharacterClass.whitespace
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let byte = bytes[position]
+            if byte >= 0x80 {
+                guard let length = utf8SequenceLength(bytes, position, range.upperBound) else { return position }
+                position += length
+            } else if byte == ASCII.percent {
+                guard position + 2 < range.upperBound, bytes[position + 1].isSIPHex, bytes[position + 2].isSIPHex else {
+                    return position
+                }
+                position += 3
+            } else if CharacterClass.test(byte, allowed) {
+                position += 1
+            } else {
+                return position
+            }
+        }
+        return nil
+    }
+
     /// The length of the valid UTF-8 sequence starting at `position`, or nil (RFC 3629 §4:
     /// no overlong forms, no surrogates, nothing above U+10FFFF).
     static func utf8SequenceLength(_ bytes: UnsafeRawBufferPointer, _ position: Int, _ end: Int) -> Int? {
