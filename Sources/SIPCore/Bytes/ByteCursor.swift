@@ -161,3 +161,26 @@ struct ByteCursor {
         case malformed(Int)
     }
 }
+
+enum ByteSearch {
+    /// The offset of the first CR or LF in `bytes[start..<end]`, or `end`. Sixteen bytes are
+    /// compared at a time: header values are most of a message and contain no line breaks.
+    @inline(__always)
+    static func firstLineBreak(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        precondition(start >= 0 && end <= bytes.count)
+        var index = start
+        let cr = SIMD16<UInt8>(repeating: ASCII.cr)
+        let lf = SIMD16<UInt8>(repeating: ASCII.lf)
+        while index + 16 <= end {
+            let chunk = bytes.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            if any((chunk .== cr) .| (chunk .== lf)) { break }
+            index += 16
+        }
+        while index < end {
+            let byte = bytes[index]
+            if byte == ASCII.cr || byte == ASCII.lf { return index }
+            index += 1
+        }
+        return end
+    }
+}

@@ -144,14 +144,24 @@ enum HeaderGrammar {
     }
 
     /// Case-insensitive match of `bytes[range]` against a lower-case ASCII literal, without
-    /// building a String.
+    /// building a String. Eight bytes are compared at a time: setting bit 5 lower-cases a
+    /// letter and leaves '-' and digits unchanged, and no other byte becomes a lower-case
+    /// letter or '-' that way, so for names made of those the comparison is exact.
     @inline(__always)
     static func nameEquals(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ literal: StaticString) -> Bool {
-        guard literal.utf8CodeUnitCount == range.count else { return false }
-        let pointer = literal.utf8Start
+        let count = literal.utf8CodeUnitCount
+        guard count == range.count else { return false }
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
+        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
         var offset = 0
-        for position in range {
-            if bytes[position].asciiLowercased != pointer[offset] { return false }
+        while offset + 8 <= count {
+            let word = bytes.loadUnaligned(fromByteOffset: range.lowerBound + offset, as: UInt64.self)
+            let target = expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            if word | 0x2020_2020_2020_2020 != target { return false }
+            offset += 8
+        }
+        while offset < count {
+            if bytes[range.lowerBound + offset] | 0x20 != expected[offset] { return false }
             offset += 1
         }
         return true

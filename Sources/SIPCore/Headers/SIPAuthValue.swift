@@ -69,15 +69,24 @@ enum AuthGrammar {
             cursor.index = token68End
             return SIPAuthValue(base: base, range: start..<cursor.index, schemeRange: scheme, parametersRange: cursor.index..<cursor.index)
         }
-        var seen: [Range<Int>] = []
+        // Repeats are found with a bit per well-known name; only unusual names need a list.
+        var seenKnown: UInt32 = 0
+        var seenOther: [Range<Int>] = []
         try HeaderGrammar.forEachListElement(&cursor, what: "authentication parameter") { cursor throws(SIPParseError) in
             guard let name = cursor.scanToken() else {
                 throw SIPParseError(.malformedHeader, "expected an authentication parameter name", at: cursor.index)
             }
-            for earlier in seen where earlier.count == name.count && GrammarCompare.equalIgnoringCase(bytes, earlier, name) {
+            var repeated = false
+            if let bit = knownParameterBit(bytes, name) {
+                repeated = seenKnown & bit != 0
+                seenKnown |= bit
+            } else {
+                repeated = seenOther.contains { GrammarCompare.equalIgnoringCase(bytes, $0, name) }
+                seenOther.append(name)
+            }
+            if repeated {
                 throw SIPParseError(.malformedHeader, "authentication parameter \(base.sipString(name)) appears twice", at: name.lowerBound)
             }
-            seen.append(name)
             guard cursor.consumeSeparator(ASCII.equals) else {
                 throw SIPParseError(.malformedHeader, "authentication parameter \(base.sipString(name)) needs '=' and a value", at: cursor.index)
             }
@@ -96,6 +105,19 @@ enum AuthGrammar {
 }
 
 extension AuthGrammar {
+    private static let knownParameters: [StaticString] = [
+        "username", "realm", "nonce", "uri", "response", "algorithm", "cnonce", "opaque", "qop", "nc",
+        "stale", "domain", "userhash", "charset",
+    ]
+
+    /// A bit for each parameter of RFC 7616 §3.3-3.4, nil for any other name.
+    static func knownParameterBit(_ bytes: UnsafeRawBufferPointer, _ name: Range<Int>) -> UInt32? {
+        for (index, known) in knownParameters.enumerated() where GrammarCompare.equalIgnoringCase(bytes, name, known) {
+            return 1 << UInt32(index)
+        }
+        return nil
+    }
+
     /// token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=", when it is the
     /// whole rest of the value; returns where it ends, or nil for a parameter list.
     static func scanToken68(_ cursor: ByteCursor) -> Int? {

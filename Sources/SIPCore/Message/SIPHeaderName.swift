@@ -119,45 +119,106 @@ public enum SIPHeaderName: UInt8, Sendable, Hashable, CaseIterable, CustomString
         self = name.withUTF8 { Self.classify(UnsafeRawBufferPointer($0), 0..<$0.count) }
     }
 
-    /// Names are bucketed by their first lower-cased letter so that classifying a name costs a
-    /// table load and one or two short comparisons, not a hash.
-    private static let buckets: [[(name: [UInt8], header: SIPHeaderName)]] = {
-        var buckets = [[(name: [UInt8], header: SIPHeaderName)]](repeating: [], count: 26)
-        for header in SIPHeaderName.allCases where header != .extensionHeader {
-            let lowered = Array(header.canonicalName.lowercased().utf8)
-            buckets[Int(lowered[0] - UInt8(ascii: "a"))].append((lowered, header))
-        }
-        return buckets
-    }()
-
-    private static let compactForms: [SIPHeaderName] = {
-        var table = [SIPHeaderName](repeating: .extensionHeader, count: 26)
-        for header in SIPHeaderName.allCases {
-            if let letter = header.compactForm?.asciiValue {
-                table[Int(letter - UInt8(ascii: "a"))] = header
-            }
-        }
-        return table
-    }()
-
-    /// Classifies the name in `bytes[range]`, which holds token characters only.
+    /// Classifies the name in `bytes[range]`, which holds token characters only: a switch on
+    /// the length and first letter leaves one or two case-insensitive comparisons (generated
+    /// from `canonicalName`; `HeaderNameTableTests` checks every name and compact form).
     static func classify(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> SIPHeaderName {
-        guard let first = range.first.map({ bytes[$0].asciiLowercased }),
-            first &- UInt8(ascii: "a") < 26
-        else { return .extensionHeader }
-        let letter = Int(first &- UInt8(ascii: "a"))
-        if range.count == 1 { return compactForms[letter] }
-        for candidate in buckets[letter] where candidate.name.count == range.count {
-            var matches = true
-            var position = range.lowerBound
-            for expected in candidate.name {
-                if bytes[position].asciiLowercased != expected {
-                    matches = false
-                    break
-                }
-                position += 1
-            }
-            if matches { return candidate.header }
+        guard let firstIndex = range.first else { return .extensionHeader }
+        let first = bytes[firstIndex].asciiLowercased
+        @inline(__always) func matches(_ lowercased: StaticString) -> Bool {
+            HeaderGrammar.nameEquals(bytes, range, lowercased)
+        }
+        switch (range.count, first) {
+        case (1, UInt8(ascii: "a")): return .acceptContact
+        case (1, UInt8(ascii: "b")): return .referredBy
+        case (1, UInt8(ascii: "c")): return .contentType
+        case (1, UInt8(ascii: "d")): return .requestDisposition
+        case (1, UInt8(ascii: "e")): return .contentEncoding
+        case (1, UInt8(ascii: "f")): return .from
+        case (1, UInt8(ascii: "i")): return .callID
+        case (1, UInt8(ascii: "j")): return .rejectContact
+        case (1, UInt8(ascii: "k")): return .supported
+        case (1, UInt8(ascii: "l")): return .contentLength
+        case (1, UInt8(ascii: "m")): return .contact
+        case (1, UInt8(ascii: "o")): return .event
+        case (1, UInt8(ascii: "r")): return .referTo
+        case (1, UInt8(ascii: "s")): return .subject
+        case (1, UInt8(ascii: "t")): return .to
+        case (1, UInt8(ascii: "u")): return .allowEvents
+        case (1, UInt8(ascii: "v")): return .via
+        case (1, UInt8(ascii: "x")): return .sessionExpires
+        case (1, UInt8(ascii: "y")): return .identity
+        case (2, UInt8(ascii: "t")): if matches("to") { return .to }
+        case (3, UInt8(ascii: "v")): if matches("via") { return .via }
+        case (4, UInt8(ascii: "c")): if matches("cseq") { return .cseq }
+        case (4, UInt8(ascii: "d")): if matches("date") { return .date }
+        case (4, UInt8(ascii: "f")): if matches("from") { return .from }
+        case (4, UInt8(ascii: "p")): if matches("path") { return .path }
+        case (4, UInt8(ascii: "r")):
+            if matches("rack") { return .rack }
+            if matches("rseq") { return .rseq }
+        case (5, UInt8(ascii: "a")): if matches("allow") { return .allow }
+        case (5, UInt8(ascii: "e")): if matches("event") { return .event }
+        case (5, UInt8(ascii: "r")): if matches("route") { return .route }
+        case (6, UInt8(ascii: "a")): if matches("accept") { return .accept }
+        case (6, UInt8(ascii: "m")): if matches("min-se") { return .minSE }
+        case (6, UInt8(ascii: "r")): if matches("reason") { return .reason }
+        case (6, UInt8(ascii: "s")): if matches("server") { return .server }
+        case (7, UInt8(ascii: "c")):
+            if matches("call-id") { return .callID }
+            if matches("contact") { return .contact }
+        case (7, UInt8(ascii: "e")): if matches("expires") { return .expires }
+        case (7, UInt8(ascii: "p")): if matches("privacy") { return .privacy }
+        case (7, UInt8(ascii: "r")): if matches("require") { return .require }
+        case (7, UInt8(ascii: "s")): if matches("subject") { return .subject }
+        case (7, UInt8(ascii: "w")): if matches("warning") { return .warning }
+        case (8, UInt8(ascii: "i")): if matches("identity") { return .identity }
+        case (8, UInt8(ascii: "p")): if matches("priority") { return .priority }
+        case (8, UInt8(ascii: "r")):
+            if matches("refer-to") { return .referTo }
+            if matches("reply-to") { return .replyTo }
+        case (9, UInt8(ascii: "c")): if matches("call-info") { return .callInfo }
+        case (9, UInt8(ascii: "s")): if matches("supported") { return .supported }
+        case (9, UInt8(ascii: "t")): if matches("timestamp") { return .timestamp }
+        case (10, UInt8(ascii: "a")): if matches("alert-info") { return .alertInfo }
+        case (10, UInt8(ascii: "e")): if matches("error-info") { return .errorInfo }
+        case (10, UInt8(ascii: "u")): if matches("user-agent") { return .userAgent }
+        case (11, UInt8(ascii: "i")): if matches("in-reply-to") { return .inReplyTo }
+        case (11, UInt8(ascii: "m")): if matches("min-expires") { return .minExpires }
+        case (11, UInt8(ascii: "r")):
+            if matches("referred-by") { return .referredBy }
+            if matches("retry-after") { return .retryAfter }
+        case (11, UInt8(ascii: "u")): if matches("unsupported") { return .unsupported }
+        case (12, UInt8(ascii: "a")): if matches("allow-events") { return .allowEvents }
+        case (12, UInt8(ascii: "c")): if matches("content-type") { return .contentType }
+        case (12, UInt8(ascii: "m")):
+            if matches("max-forwards") { return .maxForwards }
+            if matches("mime-version") { return .mimeVersion }
+        case (12, UInt8(ascii: "o")): if matches("organization") { return .organization }
+        case (12, UInt8(ascii: "r")): if matches("record-route") { return .recordRoute }
+        case (13, UInt8(ascii: "a")): if matches("authorization") { return .authorization }
+        case (13, UInt8(ascii: "p")): if matches("proxy-require") { return .proxyRequire }
+        case (13, UInt8(ascii: "s")): if matches("service-route") { return .serviceRoute }
+        case (14, UInt8(ascii: "a")): if matches("accept-contact") { return .acceptContact }
+        case (14, UInt8(ascii: "c")): if matches("content-length") { return .contentLength }
+        case (14, UInt8(ascii: "r")): if matches("reject-contact") { return .rejectContact }
+        case (15, UInt8(ascii: "a")):
+            if matches("accept-encoding") { return .acceptEncoding }
+            if matches("accept-language") { return .acceptLanguage }
+        case (15, UInt8(ascii: "s")): if matches("session-expires") { return .sessionExpires }
+        case (16, UInt8(ascii: "c")):
+            if matches("content-encoding") { return .contentEncoding }
+            if matches("content-language") { return .contentLanguage }
+        case (16, UInt8(ascii: "w")): if matches("www-authenticate") { return .wwwAuthenticate }
+        case (18, UInt8(ascii: "p")): if matches("proxy-authenticate") { return .proxyAuthenticate }
+        case (19, UInt8(ascii: "a")): if matches("authentication-info") { return .authenticationInfo }
+        case (19, UInt8(ascii: "c")): if matches("content-disposition") { return .contentDisposition }
+        case (19, UInt8(ascii: "p")):
+            if matches("p-asserted-identity") { return .pAssertedIdentity }
+            if matches("proxy-authorization") { return .proxyAuthorization }
+        case (19, UInt8(ascii: "r")): if matches("request-disposition") { return .requestDisposition }
+        case (20, UInt8(ascii: "p")): if matches("p-preferred-identity") { return .pPreferredIdentity }
+        default: break
         }
         return .extensionHeader
     }

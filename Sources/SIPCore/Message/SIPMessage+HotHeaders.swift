@@ -6,7 +6,7 @@ import NIOCore
 extension SIPMessage {
     /// Every Via value, top first, across all Via fields (cached).
     public mutating func via() throws(SIPParseError) -> [SIPVia] {
-        if let cached = cache.via { return cached }
+        if let cached = cached?.via { return cached }
         var values: [SIPVia] = []
         values.reserveCapacity(4)
         let limit = limits.maxViaCount
@@ -20,7 +20,7 @@ extension SIPMessage {
                 }
             }
         }
-        cache.via = values
+        writableCache().via = values
         return values
     }
 
@@ -33,21 +33,23 @@ extension SIPMessage {
 
     /// The From header (required, single; cached).
     public mutating func from() throws(SIPParseError) -> SIPNameAddress {
-        if let cached = cache.from { return cached }
+        if let cached = cached?.from { return cached }
+        let limits = self.limits
         let value = try parseValue(of: try requiredField(.from)) { cursor, base throws(SIPParseError) in
             try NameAddressGrammar.parseFromTo(&cursor, base: base, limits: limits)
         }
-        cache.from = value
+        writableCache().from = value
         return value
     }
 
     /// The To header (required, single; cached).
     public mutating func to() throws(SIPParseError) -> SIPNameAddress {
-        if let cached = cache.to { return cached }
+        if let cached = cached?.to { return cached }
+        let limits = self.limits
         let value = try parseValue(of: try requiredField(.to)) { cursor, base throws(SIPParseError) in
             try NameAddressGrammar.parseFromTo(&cursor, base: base, limits: limits)
         }
-        cache.to = value
+        writableCache().to = value
         return value
     }
 
@@ -60,11 +62,11 @@ extension SIPMessage {
 
     /// The CSeq (required, single; cached).
     public mutating func cseq() throws(SIPParseError) -> SIPCSeq {
-        if let cached = cache.cseq { return cached }
+        if let cached = cached?.cseq { return cached }
         let value = try parseValue(of: try requiredField(.cseq)) { cursor, base throws(SIPParseError) in
             try ScalarGrammar.parseCSeq(&cursor, base: base)
         }
-        cache.cseq = value
+        writableCache().cseq = value
         return value
     }
 
@@ -76,10 +78,11 @@ extension SIPMessage {
 
     /// Every Contact value across all Contact fields, or the wildcard (cached).
     public mutating func contacts() throws(SIPParseError) -> SIPContactList {
-        if let cached = cache.contacts { return cached }
+        if let cached = cached?.contacts { return cached }
         var contacts: [SIPContact] = []
         var wildcard = false
-        let contactFieldCount = headers.count(.contact)
+        let limits = self.limits
+        let contactFieldCount = fields.reduce(0) { $0 + ($1.name == .contact ? 1 : 0) }
         for field in fields where field.name == .contact {
             try parseValue(of: field) { cursor, base throws(SIPParseError) in
                 if HeaderGrammar.isWildcard(cursor) {
@@ -97,31 +100,32 @@ extension SIPMessage {
             }
         }
         let value: SIPContactList = wildcard ? .wildcard : .addresses(contacts)
-        cache.contacts = value
+        writableCache().contacts = value
         return value
     }
 
     /// The Route set, top first (cached). Every value must be `<URI>` (RFC 3261 §20.34).
     public mutating func routes() throws(SIPParseError) -> [SIPNameAddress] {
-        if let cached = cache.routes { return cached }
+        if let cached = cached?.routes { return cached }
         let value = try nameAddressList(.route, requireBrackets: true)
-        cache.routes = value
+        writableCache().routes = value
         return value
     }
 
     /// The Record-Route values, top first (cached).
     public mutating func recordRoutes() throws(SIPParseError) -> [SIPNameAddress] {
-        if let cached = cache.recordRoutes { return cached }
+        if let cached = cached?.recordRoutes { return cached }
         let value = try nameAddressList(.recordRoute, requireBrackets: true)
-        cache.recordRoutes = value
+        writableCache().recordRoutes = value
         return value
     }
 
     /// The Request-URI, parsed (cached); nil for a response. A Request-URI may not carry
     /// `?headers` (RFC 3261 §19.1.1).
     public mutating func requestURI() throws(SIPParseError) -> AnyURI? {
-        if let cached = cache.requestURI { return cached }
+        if let cached = cached?.requestURI { return cached }
         guard case .request(_, let range) = startLineRanges else { return nil }
+        let limits = self.limits
         let value = try bytes.withUnsafeReadableBytes { raw throws(SIPParseError) in
             do throws(SIPParseError) {
                 return try URIParser.parse(raw, range, base: bytes, context: .requestLine, limits: limits)
@@ -132,7 +136,7 @@ extension SIPMessage {
                 throw located
             }
         }
-        cache.requestURI = value
+        writableCache().requestURI = value
         return value
     }
 
@@ -229,6 +233,7 @@ extension SIPMessage {
 
     func nameAddressList(_ name: SIPHeaderName, requireBrackets: Bool) throws(SIPParseError) -> [SIPNameAddress] {
         var values: [SIPNameAddress] = []
+        let limits = self.limits
         for field in fields where field.name == name {
             try parseValue(of: field) { cursor, base throws(SIPParseError) in
                 try HeaderGrammar.forEachListElement(&cursor, what: "\(name.canonicalName) value") { cursor throws(SIPParseError) in

@@ -20,7 +20,9 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
     /// The Content-Length value, nil when the header is absent.
     public let contentLength: Int?
     let limits: ParserLimits
-    var cache = TypedHeaderCache()
+    /// Typed hot headers, created on the first typed access. Boxed so that the message stays
+    /// small (cheap to move and copy); copied on write so that copies stay independent.
+    var cached: TypedHeaderCache?
 
     /// How the end of a message is found.
     public enum Framing: Sendable {
@@ -91,6 +93,13 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
                 error.partialMessage = SIPMessage(base: base, head: head, bodyLength: 0, limits: limits)
                 throw error
             }
+            // The rest of the datagram is the body: it is held to the same limit as a declared one.
+            guard available <= limits.maxBodySize else {
+                var error = SIPParseError(.bodyTooLarge, "body of \(available) bytes exceeds the \(limits.maxBodySize)-byte limit", at: head.headerEnd)
+                base.withUnsafeReadableBytes { error.locate(in: $0) }
+                error.partialMessage = SIPMessage(base: base, head: head, bodyLength: 0, limits: limits)
+                throw error
+            }
             bodyLength = available
         }
         self.init(base: base, head: head, bodyLength: bodyLength, limits: limits)
@@ -155,13 +164,45 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
 }
 
 /// The typed hot headers, parsed on first access.
-struct TypedHeaderCache: Sendable {
-    var requestURI: AnyURI?
-    var via: [SIPVia]?
-    var from: SIPNameAddress?
-    var to: SIPNameAddress?
-    var cseq: SIPCSeq?
-    var contacts: SIPContactList?
-    var routes: [SIPNameAddress]?
-    var recordRoutes: [SIPNameAddress]?
+///
+/// `@unchecked Sendable` is sound because the box is only mutated through
+/// `SIPMessage.writableCache()`, which copies it first unless this message holds the only
+/// reference: a box shared between copies (and so possibly between threads) is never written.
+/// For the same reason the runtime exclusivity checks on its properties are not needed.
+final class TypedHeaderCache: @unchecked Sendable {
+    @exclusivity(unchecked) var requestURI: AnyURI?
+    @exclusivity(unchecked) var via: [SIPVia]?
+    @exclusivity(unchecked) var from: SIPNameAddress?
+    @exclusivity(unchecked) var to: SIPNameAddress?
+    @exclusivity(unchecked) var cseq: SIPCSeq?
+    @exclusivity(unchecked) var contacts: SIPContactList?
+    @exclusivity(unchecked) var routes: [SIPNameAddress]?
+    @exclusivity(unchecked) var recordRoutes: [SIPNameAddress]?
+
+    init() {}
+
+    func copy() -> TypedHeaderCache {
+        let copy = TypedHeaderCache()
+        copy.requestURI = requestURI
+        copy.via = via
+        copy.from = from
+        copy.to = to
+        copy.cseq = cseq
+        copy.contacts = contacts
+        copy.routes = routes
+        copy.recordRoutes = recordRoutes
+        return copy
+    }
+}
+
+extension SIPMessage {
+    /// The cache box, created or copied so that this message owns it alone.
+    mutating func writableCache() -> TypedHeaderCache {
+        if cached == nil {
+            cached = TypedHeaderCache()
+        } else if !isKnownUniquelyReferenced(&cached) {
+            cached = cached!.copy()
+        }
+        return cached!
+    }
 }

@@ -97,22 +97,18 @@ enum MessageHeadParser {
     /// lines longer than `limit`.
     private static func findLineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, limit: Int, what: String) throws(SIPParseError) -> Int {
         let end = min(bytes.count, start + limit + 1)  // the CR may sit just past `limit` bytes
-        var index = start
-        while index < end {
-            let byte = bytes[index]
-            if byte <= ASCII.cr, byte == ASCII.cr || byte == ASCII.lf {
-                guard byte == ASCII.cr else {
-                    throw SIPParseError(.invalidLineEnding, "line ends with LF alone; SIP requires CRLF", at: index)
-                }
-                guard index + 1 < bytes.count else {
-                    throw SIPParseError(.unterminatedHeaderSection, "message ends inside the \(what)", at: index)
-                }
-                guard bytes[index + 1] == ASCII.lf else {
-                    throw SIPParseError(.invalidLineEnding, "CR not followed by LF", at: index)
-                }
-                return index
+        let index = ByteSearch.firstLineBreak(bytes, from: start, to: end)
+        if index < end {
+            guard bytes[index] == ASCII.cr else {
+                throw SIPParseError(.invalidLineEnding, "line ends with LF alone; SIP requires CRLF", at: index)
             }
-            index += 1
+            guard index + 1 < bytes.count else {
+                throw SIPParseError(.unterminatedHeaderSection, "message ends inside the \(what)", at: index)
+            }
+            guard bytes[index + 1] == ASCII.lf else {
+                throw SIPParseError(.invalidLineEnding, "CR not followed by LF", at: index)
+            }
+            return index
         }
         if end < bytes.count {
             throw SIPParseError(.headerTooLong, "\(what) longer than \(limit) bytes", at: start)
@@ -140,11 +136,7 @@ enum MessageHeadParser {
         let limitEnd = min(count, start + limits.maxHeaderLength + 1)  // room for the CR
         var rawValueEnd = index
         while true {
-            while index < limitEnd {
-                let byte = bytes[index]
-                if byte <= ASCII.cr, byte == ASCII.cr || byte == ASCII.lf { break }
-                index += 1
-            }
+            index = ByteSearch.firstLineBreak(bytes, from: index, to: limitEnd)
             guard index < limitEnd else {
                 if limitEnd < count {
                     throw SIPParseError(.headerTooLong, "header field longer than \(limits.maxHeaderLength) bytes", at: start)

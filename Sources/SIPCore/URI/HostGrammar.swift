@@ -22,17 +22,38 @@ enum HostGrammar {
             try validateIPv6(cursor.bytes, (range.lowerBound + 1)..<(range.upperBound - 1), at: start)
             return (range, .ipv6)
         }
-        while let byte = cursor.current,
-            byte.isSIPAlphanumeric || byte == ASCII.minus || byte == ASCII.period
-        {
-            cursor.advance()
+        // One pass: the common host name is accepted as it is scanned; anything unusual
+        // (digits only, a '-' at a label edge, an empty label) is judged by classifyHostname.
+        let bytes = cursor.bytes
+        var index = start
+        var simple = true  // labels start and end with a letter or digit, the last starts with a letter
+        var labelStart = start
+        var lastLabelStartsWithLetter = false
+        while index < cursor.end {
+            let byte = bytes[index]
+            if byte == ASCII.period {
+                if index == labelStart || bytes[index - 1] == ASCII.minus { simple = false }
+                labelStart = index + 1
+            } else if byte == ASCII.minus {
+                if index == labelStart { simple = false }
+            } else if byte.isSIPAlphanumeric {
+                if index == labelStart { lastLabelStartsWithLetter = byte.isSIPAlpha }
+            } else {
+                break
+            }
+            index += 1
         }
-        let range = start..<cursor.index
+        let range = start..<index
+        cursor.index = index
         guard !range.isEmpty else {
             let found = cursor.current.map { describe($0) } ?? "end of value"
             throw SIPParseError(.invalidURI, "expected a host, found \(found)", at: start)
         }
-        return (range, try classifyHostname(cursor.bytes, range))
+        let endsCleanly = labelStart < index && bytes[index - 1] != ASCII.minus
+        if simple, endsCleanly, lastLabelStartsWithLetter, range.count <= maximumHostnameLength {
+            return (range, .domainName)
+        }
+        return (range, try classifyHostname(bytes, range))
     }
 
     /// Checks a host name or dotted IPv4 address and says which it is.

@@ -32,21 +32,15 @@ enum URIParser {
         guard cursor.consume(ASCII.colon) else {
             throw SIPParseError(.invalidURI, "URI scheme not followed by ':'", at: cursor.index)
         }
-        let scheme = lowercased(bytes, schemeRange)
-        switch scheme {
-        case "sip", "sips":
-            return .sip(try parseSIP(&cursor, whole: range, base: base, isSecure: scheme == "sips", context: context))
-        case "tel":
-            return .tel(try parseTel(&cursor, whole: range, base: base))
-        default:
-            try checkOpaque(&cursor)
-            return .other(OpaqueURI(base: base, range: range, schemeRange: schemeRange))
+        let isSecure = HeaderGrammar.nameEquals(bytes, schemeRange, "sips")
+        if isSecure || HeaderGrammar.nameEquals(bytes, schemeRange, "sip") {
+            return .sip(try parseSIP(&cursor, whole: range, base: base, isSecure: isSecure, context: context))
         }
-    }
-
-    private static func lowercased(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
-        guard range.count <= 8 else { return "" }  // only short schemes are looked up
-        return String(decoding: range.map { bytes[$0].asciiLowercased }, as: UTF8.self)
+        if HeaderGrammar.nameEquals(bytes, schemeRange, "tel") {
+            return .tel(try parseTel(&cursor, whole: range, base: base))
+        }
+        try checkOpaque(&cursor)
+        return .other(OpaqueURI(base: base, range: range, schemeRange: schemeRange))
     }
 
     // MARK: - sip: and sips:
@@ -75,10 +69,17 @@ enum URIParser {
             }
             cursor.index = at + 1
         }
-        try rejectBareIPv6(cursor)
-        let (hostRange, hostKind) = try HostGrammar.scanHost(&cursor)
+        let hostStart = cursor
+        let hostRange: Range<Int>
+        let hostKind: SIPHostKind
         var port: Int?
-        if cursor.consume(ASCII.colon) { port = try HostGrammar.scanPort(&cursor) }
+        do throws(SIPParseError) {
+            (hostRange, hostKind) = try HostGrammar.scanHost(&cursor)
+            if cursor.consume(ASCII.colon) { port = try HostGrammar.scanPort(&cursor) }
+        } catch {
+            try rejectBareIPv6(hostStart)
+            throw error
+        }
         let parametersStart = cursor.index
         while cursor.consume(ASCII.semicolon) {
             try scanURIParameter(&cursor)
@@ -109,8 +110,9 @@ enum URIParser {
             headersRange: headersRange)
     }
 
-    /// RFC 5118 §4.2: an IPv6 address in a URI must be an IPv6 reference. Say so, rather than
-    /// reporting a bad port or IPv4 address.
+    /// RFC 5118 §4.2: an IPv6 address in a URI must be an IPv6 reference. When the host or
+    /// port does not parse, say so if that is the likely cause, rather than reporting a bad
+    /// port or IPv4 address.
     private static func rejectBareIPv6(_ cursor: ByteCursor) throws(SIPParseError) {
         guard cursor.current != ASCII.openBracket else { return }
         var colons = 0
@@ -153,7 +155,13 @@ enum URIParser {
     /// Scans a non-empty run of `allowed` characters and `%HH` escapes.
     private static func scanEscaped(_ cursor: inout ByteCursor, allowed: UInt16, what: String) throws(SIPParseError) -> Range<Int> {
         let start = cursor.index
-        while let byte = cursor.current, CharacterClass.test(byte, allowed) || byte == ASCII.percent {
+        var sawPercent = false
+        while let byte = cursor.current {
+            if byte == ASCII.percent {
+                sawPercent = true
+            } else if !CharacterClass.test(byte, allowed) {
+                break
+            }
             cursor.advance()
         }
         let range = start..<cursor.index
@@ -161,7 +169,7 @@ enum URIParser {
             let found = cursor.current.map { HostGrammar.describe($0) } ?? "end of URI"
             throw SIPParseError(.invalidURI, "empty \(what) (found \(found))", at: start)
         }
-        try checkEscapes(cursor.bytes, range)
+        if sawPercent { try checkEscapes(cursor.bytes, range) }
         return range
     }
 
@@ -188,10 +196,16 @@ enum URIParser {
     }
 
     private static func checkCharacters(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, allowed: UInt16, what: String) throws(SIPParseError) {
-        for position in range where !(CharacterClass.test(bytes[position], allowed) || bytes[position] == ASCII.percent) {
-            throw SIPParseError(.invalidURI, "\(HostGrammar.describe(bytes[position])) not allowed in \(what)", at: position)
+        var sawPercent = false
+        for position in range {
+            let byte = bytes[position]
+            if byte == ASCII.percent {
+                sawPercent = true
+            } else if !CharacterClass.test(byte, allowed) {
+                throw SIPParseError(.invalidURI, "\(HostGrammar.describe(byte)) not allowed in \(what)", at: position)
+            }
         }
-        try checkEscapes(bytes, range)
+        if sawPercent { try checkEscapes(bytes, range) }
     }
 
     private static func checkEscapes(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) throws(SIPParseError) {

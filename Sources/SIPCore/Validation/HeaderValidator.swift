@@ -46,10 +46,10 @@ enum HeaderValidator {
                     try tokenWithParameters(&cursor, what: field.name.canonicalName)
                 }
             case .allow, .supported:
-                _ = try TokenListGrammar.parse(&cursor, base: base, allowEmpty: true, what: field.name.canonicalName)
+                try TokenListGrammar.forEach(&cursor, allowEmpty: true, what: field.name.canonicalName)
             case .require, .proxyRequire, .unsupported, .allowEvents, .contentEncoding, .contentLanguage,
                 .requestDisposition:
-                _ = try TokenListGrammar.parse(&cursor, base: base, allowEmpty: false, what: field.name.canonicalName)
+                try TokenListGrammar.forEach(&cursor, allowEmpty: false, what: field.name.canonicalName)
             case .contentDisposition, .event, .priority:
                 try tokenWithParameters(&cursor, what: field.name.canonicalName)
                 try HeaderGrammar.expectEnd(&cursor, after: field.name.canonicalName)

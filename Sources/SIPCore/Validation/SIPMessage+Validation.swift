@@ -7,7 +7,7 @@ extension SIPMessage {
 
     /// Headers whose value is not a comma-separated list, so they may appear only once
     /// (RFC 3261 §7.3.1).
-    public static let singleValueHeaders: Set<SIPHeaderName> = [
+    public static let singleValueHeaders: HeaderNameSet = [
         .from, .to, .callID, .cseq, .maxForwards, .contentLength, .contentType, .contentDisposition,
         .expires, .minExpires, .date, .mimeVersion, .timestamp, .rseq, .rack, .sessionExpires, .minSE,
         .event, .replyTo, .referTo, .referredBy, .retryAfter, .priority, .subject, .organization,
@@ -51,16 +51,16 @@ extension SIPMessage {
                 try HeaderValidator.validate(field, in: self)
             }
         }
-        var counts = [Int](repeating: 0, count: SIPHeaderName.allCases.count)
+        var present = HeaderNameSet()
         for field in fields {
-            counts[Int(field.name.rawValue)] += 1
-            if counts[Int(field.name.rawValue)] == 2, Self.singleValueHeaders.contains(field.name) {
+            if present.contains(field.name), Self.singleValueHeaders.contains(field.name) {
                 var error = SIPParseError(.duplicateHeader, "\(field.name.canonicalName) appears more than once", at: Int(field.nameStart))
                 bytes.withUnsafeReadableBytes { error.locate(in: $0) }
                 throw error
             }
+            present.insert(field.name)
         }
-        for name in Self.mandatoryHeaders where counts[Int(name.rawValue)] == 0 {
+        for name in Self.mandatoryHeaders where !present.contains(name) {
             throw missing(name)
         }
         if let method, try cseq().method != method {
@@ -82,5 +82,27 @@ extension SIPMessage {
                 throw error
             }
         }
+    }
+}
+
+/// A set of header names as a bit set (there are fewer than 128 known names).
+public struct HeaderNameSet: Sendable, Hashable, ExpressibleByArrayLiteral {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    public init() {}
+
+    public init(arrayLiteral names: SIPHeaderName...) {
+        for name in names { insert(name) }
+    }
+
+    public func contains(_ name: SIPHeaderName) -> Bool {
+        let bit = Int(name.rawValue)
+        return bit < 64 ? low & (1 << UInt64(bit)) != 0 : high & (1 << UInt64(bit - 64)) != 0
+    }
+
+    public mutating func insert(_ name: SIPHeaderName) {
+        let bit = Int(name.rawValue)
+        if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
     }
 }
