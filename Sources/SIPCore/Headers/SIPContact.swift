@@ -61,7 +61,7 @@ enum ContactGrammar {
             }
         }
         let nameAddress = SIPNameAddress(
-            base: base, range: start..<cursor.index, displayNameRange: address.displayName, uri: address.uri,
+            range: start..<cursor.index, displayNameRange: address.displayName, uri: address.uri,
             isBracketed: address.bracketed, parametersRange: parametersStart..<cursor.index, tagRange: nil)
         return SIPContact(address: nameAddress, expires: expires, qThousandths: q)
     }

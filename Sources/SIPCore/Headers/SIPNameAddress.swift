@@ -3,15 +3,29 @@ import NIOCore
 /// An address with an optional display name and parameters: the value of From, To, Contact,
 /// Route, Record-Route, Reply-To, Refer-To... (RFC 3261 §20.10 name-addr / addr-spec).
 public struct SIPNameAddress: Sendable, CustomStringConvertible {
-    let base: ByteBuffer
-    let range: Range<Int>
-    let displayNameRange: Range<Int>?
     /// The address itself.
     public let uri: AnyURI
+    let range: ByteSpan
+    let displayNameRange: ByteSpan?
+    let parametersRange: ByteSpan
+    let tagRange: ByteSpan?
     /// Whether the URI was enclosed in `<>` (name-addr) rather than a bare addr-spec.
     public let isBracketed: Bool
-    let parametersRange: Range<Int>
-    let tagRange: Range<Int>?
+
+    init(
+        range: Range<Int>, displayNameRange: Range<Int>?, uri: AnyURI, isBracketed: Bool,
+        parametersRange: Range<Int>, tagRange: Range<Int>?
+    ) {
+        self.uri = uri
+        self.range = ByteSpan(range)
+        self.displayNameRange = displayNameRange.map { ByteSpan($0) }
+        self.parametersRange = ByteSpan(parametersRange)
+        self.tagRange = tagRange.map { ByteSpan($0) }
+        self.isBracketed = isBracketed
+    }
+
+    /// The message bytes the value lies in (the URI shares them).
+    var base: ByteBuffer { uri.base }
 
     /// The whole value as written.
     public var text: SIPString { base.sipString(range) }
@@ -29,7 +43,7 @@ public struct SIPNameAddress: Sendable, CustomStringConvertible {
     }
 
     /// The header parameters after the address (`;tag=...;expires=...`).
-    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange) }
+    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange.range) }
 
     /// The tag parameter of From and To (RFC 3261 §19.3).
     public var tag: SIPString? { tagRange.map { base.sipString($0) } }
@@ -124,7 +138,7 @@ enum NameAddressGrammar {
             tag = value
         }
         let result = SIPNameAddress(
-            base: base, range: start..<cursor.index, displayNameRange: address.displayName, uri: address.uri,
+            range: start..<cursor.index, displayNameRange: address.displayName, uri: address.uri,
             isBracketed: address.bracketed, parametersRange: parametersStart..<cursor.index, tagRange: tag)
         try HeaderGrammar.expectEnd(&cursor, after: "address")
         return result
@@ -141,7 +155,7 @@ enum NameAddressGrammar {
         let parametersStart = cursor.index
         try HeaderGrammar.parseParameters(&cursor) { _, _ throws(SIPParseError) in }
         return SIPNameAddress(
-            base: base, range: start..<cursor.index, displayNameRange: address.displayName, uri: address.uri,
+            range: start..<cursor.index, displayNameRange: address.displayName, uri: address.uri,
             isBracketed: address.bracketed, parametersRange: parametersStart..<cursor.index, tagRange: nil)
     }
 }

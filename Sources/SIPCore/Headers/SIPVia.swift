@@ -13,21 +13,46 @@ public struct SIPVia: Sendable, CustomStringConvertible {
     }
 
     let base: ByteBuffer
-    let range: Range<Int>
-    let protocolNameRange: Range<Int>
-    let protocolVersionRange: Range<Int>
-    let transportRange: Range<Int>
-    let hostRange: Range<Int>
+    let range: ByteSpan
+    let protocolNameRange: ByteSpan
+    let protocolVersionRange: ByteSpan
+    let transportRange: ByteSpan
+    let hostRange: ByteSpan
+    let parametersRange: ByteSpan
+    let branchRange: ByteSpan?
+    let receivedRange: ByteSpan?
+    let maddrRange: ByteSpan?
+    private let storedPort: UInt16?
+    private let storedTTL: UInt8?
     public let hostKind: SIPHostKind
-    /// The sent-by port, when given.
-    public let port: Int?
-    let parametersRange: Range<Int>
-    let branchRange: Range<Int>?
-    let receivedRange: Range<Int>?
     public let rport: RPort
-    let maddrRange: Range<Int>?
+
+    /// The sent-by port, when given.
+    public var port: Int? { storedPort.map(Int.init) }
     /// The ttl parameter (0-255).
-    public let ttl: Int?
+    public var ttl: Int? { storedTTL.map(Int.init) }
+
+    init(
+        base: ByteBuffer, range: Range<Int>, protocolNameRange: Range<Int>, protocolVersionRange: Range<Int>,
+        transportRange: Range<Int>, hostRange: Range<Int>, hostKind: SIPHostKind, port: Int?,
+        parametersRange: Range<Int>, branchRange: Range<Int>?, receivedRange: Range<Int>?, rport: RPort,
+        maddrRange: Range<Int>?, ttl: Int?
+    ) {
+        self.base = base
+        self.range = ByteSpan(range)
+        self.protocolNameRange = ByteSpan(protocolNameRange)
+        self.protocolVersionRange = ByteSpan(protocolVersionRange)
+        self.transportRange = ByteSpan(transportRange)
+        self.hostRange = ByteSpan(hostRange)
+        self.hostKind = hostKind
+        self.storedPort = port.map { UInt16(truncatingIfNeeded: $0) }
+        self.parametersRange = ByteSpan(parametersRange)
+        self.branchRange = branchRange.map { ByteSpan($0) }
+        self.receivedRange = receivedRange.map { ByteSpan($0) }
+        self.rport = rport
+        self.maddrRange = maddrRange.map { ByteSpan($0) }
+        self.storedTTL = ttl.map { UInt8(truncatingIfNeeded: $0) }
+    }
 
     public var text: SIPString { base.sipString(range) }
     public var description: String { text.string }
@@ -43,7 +68,7 @@ public struct SIPVia: Sendable, CustomStringConvertible {
     /// The received parameter: an IPv4 or IPv6 address (with or without brackets, RFC 5118 §4.5).
     public var received: SIPString? { receivedRange.map { base.sipString($0) } }
     public var maddr: SIPString? { maddrRange.map { base.sipString($0) } }
-    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange) }
+    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange.range) }
 
     /// Whether the branch starts with the RFC 3261 magic cookie `z9hG4bK` (§8.1.1.7): only
     /// then does the branch alone identify the transaction.

@@ -6,17 +6,19 @@ import NIOCore
 /// (escapes included) and `decodedUser` unescapes it exactly once.
 public struct SIPURI: Sendable, CustomStringConvertible {
     let base: ByteBuffer
-    let range: Range<Int>
+    let range: ByteSpan
+    let userRange: ByteSpan?
+    let passwordRange: ByteSpan?
+    let hostRange: ByteSpan
+    let parametersRange: ByteSpan
+    let headersRange: ByteSpan?
+    private let storedPort: UInt16?
     /// `sips:` rather than `sip:`.
     public let isSecure: Bool
-    let userRange: Range<Int>?
-    let passwordRange: Range<Int>?
-    let hostRange: Range<Int>
     public let hostKind: SIPHostKind
+
     /// The port, when the URI names one.
-    public let port: Int?
-    let parametersRange: Range<Int>
-    let headersRange: Range<Int>?
+    public var port: Int? { storedPort.map(Int.init) }
 
     /// Parses a SIP or SIPS URI from text.
     public init(parsing text: String, limits: ParserLimits = .default) throws(SIPParseError) {
@@ -32,15 +34,15 @@ public struct SIPURI: Sendable, CustomStringConvertible {
         parametersRange: Range<Int>, headersRange: Range<Int>?
     ) {
         self.base = base
-        self.range = range
+        self.range = ByteSpan(range)
         self.isSecure = isSecure
-        self.userRange = userRange
-        self.passwordRange = passwordRange
-        self.hostRange = hostRange
+        self.userRange = userRange.map { ByteSpan($0) }
+        self.passwordRange = passwordRange.map { ByteSpan($0) }
+        self.hostRange = ByteSpan(hostRange)
         self.hostKind = hostKind
-        self.port = port
-        self.parametersRange = parametersRange
-        self.headersRange = headersRange
+        self.storedPort = port.map { UInt16(truncatingIfNeeded: $0) }
+        self.parametersRange = ByteSpan(parametersRange)
+        self.headersRange = headersRange.map { ByteSpan($0) }
     }
 
     /// The URI as written.
@@ -55,7 +57,7 @@ public struct SIPURI: Sendable, CustomStringConvertible {
 
     /// The user part with `%HH` escapes decoded once (it may hold any byte, NUL included).
     public var decodedUser: [UInt8]? {
-        userRange.map { range in base.withUnsafeReadableBytes { PercentEncoding.decode($0, range) } }
+        userRange.map { span in base.withUnsafeReadableBytes { PercentEncoding.decode($0, span.range) } }
     }
 
     /// The password part as written (RFC 3261 §19.1.1 discourages it; it is never logged).
@@ -66,15 +68,15 @@ public struct SIPURI: Sendable, CustomStringConvertible {
 
     /// The host without IPv6 brackets.
     public var hostAddress: SIPString {
-        hostKind == .ipv6 ? base.sipString((hostRange.lowerBound + 1)..<(hostRange.upperBound - 1)) : host
+        hostKind == .ipv6 ? base.sipString((hostRange.range.lowerBound + 1)..<(hostRange.range.upperBound - 1)) : host
     }
 
     /// uri-parameters (`;transport=tcp;lr`).
-    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange) }
+    public var parameters: SIPParameters { SIPParameters(base: base, range: parametersRange.range) }
 
     /// The `?name=value&...` headers, which RFC 3261 §19.1.5 allows outside the Request-URI.
     public var headers: SIPParameters {
-        SIPParameters(base: base, range: headersRange ?? 0..<0, separator: ASCII.ampersand)
+        SIPParameters(base: base, range: headersRange?.range ?? 0..<0, separator: ASCII.ampersand)
     }
 
     public var hasHeaders: Bool { headersRange.map { !$0.isEmpty } ?? false }
@@ -131,6 +133,15 @@ public enum AnyURI: Sendable, CustomStringConvertible {
         let base = ByteBuffer(string: text)
         self = try base.withUnsafeReadableBytes { bytes throws(SIPParseError) in
             try URIParser.parse(bytes, 0..<bytes.count, base: base, context: .enclosed, limits: limits)
+        }
+    }
+
+    /// The bytes the URI was parsed from (shared with the message).
+    var base: ByteBuffer {
+        switch self {
+        case .sip(let uri): return uri.base
+        case .tel(let uri): return uri.base
+        case .other(let uri): return uri.base
         }
     }
 
