@@ -32,6 +32,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // RFC 3261 §17 transactions: state machines driven by events and an injected clock.
+        .target(
+            name: "SIPTransaction",
+            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         // The composition root: what the command line calls into.
         .target(
             name: "SIPWarden",
@@ -57,6 +63,14 @@ let package = Package(
             name: "SIPCoreTests",
             dependencies: [
                 "SIPCore", "SIPTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SIPTransactionTests",
+            dependencies: [
+                "SIPTransaction", "SIPCore", "SIPTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
