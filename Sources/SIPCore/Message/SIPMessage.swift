@@ -66,7 +66,7 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
 
     /// Completes a message whose head is parsed: frames the body.
     init(base: ByteBuffer, head: ParsedHead, framing: Framing, limits: ParserLimits) throws(SIPParseError) {
-        if var problem = head.contentLengthProblem {
+        if var problem = head.deferredProblem {
             base.withUnsafeReadableBytes { problem.locate(in: $0) }
             problem.partialMessage = SIPMessage(base: base, head: head, bodyLength: 0, limits: limits)
             throw problem

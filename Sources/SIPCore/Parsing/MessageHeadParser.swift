@@ -10,9 +10,11 @@ struct ParsedHead: Sendable {
     /// Offset of the first byte after the empty line that ends the header section.
     var headerEnd: Int
     var contentLength: Int?
-    /// A bad or repeated Content-Length. The rest of the header section is still read, so
-    /// that a datagram server can answer 400 (RFC 4475 §3.1.2.3); the message is refused.
-    var contentLengthProblem: SIPParseError?
+    /// A problem that refuses the message but leaves its head readable: an unsupported SIP
+    /// version (answered 505, RFC 3261 §8.1.3.3... §21.5.6) or a bad or repeated
+    /// Content-Length (answered 400 over UDP, RFC 4475 §3.1.2.3). The rest of the header
+    /// section is still read so that a server can build that answer.
+    var deferredProblem: SIPParseError?
 }
 
 /// Reads the start line and header fields (RFC 3261 §7) in one forward pass over the bytes:
@@ -33,7 +35,7 @@ enum MessageHeadParser {
         }
         let lineStart = index
         let lineEnd = try findLineEnd(bytes, from: index, limit: limits.maxHeaderLength, what: "start line")
-        let startLine = try parseStartLine(bytes, lineStart..<lineEnd, limits: limits)
+        let (startLine, versionProblem) = try parseStartLine(bytes, lineStart..<lineEnd, limits: limits)
         index = lineEnd + 2
 
         var fields: [SIPHeaderField] = []
@@ -55,7 +57,7 @@ enum MessageHeadParser {
                 }
                 return ParsedHead(
                     startLine: startLine, fields: fields, headerEnd: index + 2, contentLength: contentLength,
-                    contentLengthProblem: contentLengthProblem)
+                    deferredProblem: versionProblem ?? contentLengthProblem)
             }
             if first == ASCII.lf {
                 throw SIPParseError(.invalidLineEnding, "line ends with LF alone; SIP requires CRLF", at: index)
@@ -195,14 +197,16 @@ enum MessageHeadParser {
         guard line.count <= limits.maxHeaderLength else {
             throw SIPParseError(.headerTooLong, "start line longer than \(limits.maxHeaderLength) bytes", at: line.lowerBound)
         }
-        _ = try parseStartLine(bytes, line, limits: limits)
+        _ = try parseStartLine(bytes, line, limits: limits)  // a version problem is the head's to report
     }
 
     /// Request-Line = Method SP Request-URI SP SIP-Version CRLF
     /// Status-Line  = SIP-Version SP Status-Code SP Reason-Phrase CRLF (RFC 3261 §7.1, §7.2)
-    private static func parseStartLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, limits: ParserLimits) throws(SIPParseError) -> ParsedHead.StartLine {
-        if let afterVersion = try scanVersionPrefix(bytes, line) {
-            return try parseStatusLine(bytes, line, afterVersion: afterVersion)
+    private static func parseStartLine(
+        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, limits: ParserLimits
+    ) throws(SIPParseError) -> (ParsedHead.StartLine, versionProblem: SIPParseError?) {
+        if let version = try scanVersionPrefix(bytes, line) {
+            return (try parseStatusLine(bytes, line, afterVersion: version.end), version.problem)
         }
         var index = line.lowerBound
         while index < line.upperBound, bytes[index].isSIPToken { index += 1 }
@@ -225,10 +229,10 @@ enum MessageHeadParser {
             throw SIPParseError(.uriTooLong, "Request-URI longer than \(limits.maxURILength) bytes", at: uri.lowerBound)
         }
         index += 1
-        guard let afterVersion = try scanVersionPrefix(bytes, index..<line.upperBound), afterVersion == line.upperBound else {
+        guard let version = try scanVersionPrefix(bytes, index..<line.upperBound), version.end == line.upperBound else {
             throw SIPParseError(.malformedStartLine, "Request-Line must end with SIP/2.0", at: index)
         }
-        return .request(method: method, uri: uri)
+        return (.request(method: method, uri: uri), version.problem)
     }
 
     private static func parseStatusLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, afterVersion: Int) throws(SIPParseError) -> ParsedHead.StartLine {
@@ -254,9 +258,11 @@ enum MessageHeadParser {
     }
 
     /// SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT ("SIP" is case-insensitive). Returns the
-    /// offset after the version if `range` starts with one, nil if it does not look like a
-    /// version at all, and throws 505's error for a well-formed version other than 2.0.
-    private static func scanVersionPrefix(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) throws(SIPParseError) -> Int? {
+    /// offset after the version if `range` starts with one (with 505's error for a well-formed
+    /// version other than 2.0), nil if it does not look like a version at all.
+    private static func scanVersionPrefix(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>
+    ) throws(SIPParseError) -> (end: Int, problem: SIPParseError?)? {
         let start = range.lowerBound
         guard range.count >= 4,
             bytes[start].asciiLowercased == UInt8(ascii: "s"),
@@ -275,8 +281,9 @@ enum MessageHeadParser {
             throw SIPParseError(.malformedStartLine, "malformed SIP version", at: cursor.index)
         }
         guard major == 2, minor == 0 else {
-            throw SIPParseError(.unsupportedVersion, "SIP version \(major).\(minor) is not supported; only SIP/2.0 is", at: start)
+            let problem = SIPParseError(.unsupportedVersion, "SIP version \(major).\(minor) is not supported; only SIP/2.0 is", at: start)
+            return (cursor.index, problem)
         }
-        return cursor.index
+        return (cursor.index, nil)
     }
 }

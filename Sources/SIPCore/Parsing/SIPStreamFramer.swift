@@ -22,9 +22,11 @@ public struct SIPStreamFramer: Sendable {
 
     private enum State: Sendable {
         case betweenMessages
-        /// Looking for the empty line; `scanned` bytes are known not to end the header section
-        /// and `startLineChecked` tells whether the first line has been vetted.
-        case readingHead(scanned: Int, startLineChecked: Bool)
+        /// Looking for the empty line; `scanned` bytes are known not to end the header section,
+        /// `lineScanned` bytes not to end the first line, and `startLineChecked` tells whether
+        /// the first line has been vetted. Both scans resume where they stopped: a peer sending
+        /// one byte at a time costs linear work, not quadratic.
+        case readingHead(scanned: Int, lineScanned: Int, startLineChecked: Bool)
         case readingBody(head: ParsedHead, total: Int)
         case failed(SIPParseError)
     }
@@ -52,9 +54,9 @@ public struct SIPStreamFramer: Sendable {
             case .betweenMessages:
                 guard let skipped = try skipLineBreaks(&buffer) else { return nil }
                 if skipped { return .keepAlivePing }
-                state = .readingHead(scanned: 0, startLineChecked: false)
-            case .readingHead(let scanned, let startLineChecked):
-                guard let head = try readHead(buffer, scanned: scanned, startLineChecked: startLineChecked) else {
+                state = .readingHead(scanned: 0, lineScanned: 0, startLineChecked: false)
+            case .readingHead(let scanned, let lineScanned, let startLineChecked):
+                guard let head = try readHead(buffer, scanned: scanned, lineScanned: lineScanned, startLineChecked: startLineChecked) else {
                     return nil
                 }
                 state = .readingBody(head: head.head, total: head.total)
@@ -111,14 +113,22 @@ public struct SIPStreamFramer: Sendable {
 
     /// Scans for the empty line ending the header section and parses the header section once
     /// it is complete; nil while more bytes are needed.
-    private mutating func readHead(_ buffer: ByteBuffer, scanned: Int, startLineChecked: Bool) throws(SIPParseError) -> (head: ParsedHead, total: Int)? {
+    private mutating func readHead(
+        _ buffer: ByteBuffer, scanned: Int, lineScanned: Int, startLineChecked: Bool
+    ) throws(SIPParseError) -> (head: ParsedHead, total: Int)? {
         let limits = self.limits
         let outcome = buffer.withUnsafeReadableBytes { bytes -> Result<(head: ParsedHead, total: Int)?, SIPParseError> in
             Result { () throws(SIPParseError) -> (head: ParsedHead, total: Int)? in
                 var checked = startLineChecked
-                if !checked, let lineEnd = try firstLineEnd(bytes) {
-                    try MessageHeadParser.checkStartLine(bytes, 0..<lineEnd, limits: limits)
-                    checked = true
+                var lineProgress = lineScanned
+                if !checked {
+                    switch try firstLineEnd(bytes, from: lineScanned) {
+                    case .found(let lineEnd):
+                        try MessageHeadParser.checkStartLine(bytes, 0..<lineEnd, limits: limits)
+                        checked = true
+                    case .incomplete(let scannedUpTo):
+                        lineProgress = scannedUpTo
+                    }
                 }
                 var index = max(0, scanned - 3)
                 // Only the first maxMessageSize bytes can hold a header section, whatever the
@@ -132,7 +142,12 @@ public struct SIPStreamFramer: Sendable {
                     if bytes[index] == ASCII.cr, bytes[index + 1] == ASCII.lf, bytes[index + 2] == ASCII.cr {
                         let headLength = index + 4
                         let head = try MessageHeadParser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<headLength]), limits: limits)
-                        if let problem = head.contentLengthProblem { throw problem }
+                        if head.deferredProblem != nil {
+                            // Completing the message throws the problem with the head attached, so
+                            // the connection can still be answered (505, 400) before it closes.
+                            let headBytes = ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<headLength]))
+                            _ = try SIPMessage(base: headBytes, head: head, framing: .stream, limits: limits)
+                        }
                         guard let contentLength = head.contentLength else {
                             throw SIPParseError(.missingContentLength, "Content-Length is required on stream transports (RFC 3261 §18.3)", at: headLength)
                         }
@@ -147,7 +162,7 @@ public struct SIPStreamFramer: Sendable {
                 guard bytes.count < limits.maxMessageSize else {
                     throw SIPParseError(.messageTooLarge, "header section not ended within \(limits.maxMessageSize) bytes", at: 0)
                 }
-                state = .readingHead(scanned: end, startLineChecked: checked)
+                state = .readingHead(scanned: end, lineScanned: lineProgress, startLineChecked: checked)
                 return nil
             }.mapError { error in error.located(in: bytes) }
         }
@@ -160,27 +175,31 @@ public struct SIPStreamFramer: Sendable {
     /// The end of the first line, nil while it is incomplete; a bare LF (or a CR without LF)
     /// is refused at once, as another parser would split the stream differently, and so is a
     /// first line that has outgrown the line limit.
-    private func firstLineEnd(_ bytes: UnsafeRawBufferPointer) throws(SIPParseError) -> Int? {
+    private enum LineScan {
+        case found(Int)
+        /// No line end yet; bytes before this offset hold none.
+        case incomplete(Int)
+    }
+
+    private func firstLineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(SIPParseError) -> LineScan {
         let limit = min(bytes.count, limits.maxHeaderLength + 1)
-        var index = 0
+        var index = min(start, limit)
         while index < limit {
-            switch bytes[index] {
-            case ASCII.lf:
+            index = ByteSearch.firstLineBreak(bytes, from: index, to: limit)
+            guard index < limit else { break }
+            guard bytes[index] == ASCII.cr else {
                 throw SIPParseError(.invalidLineEnding, "line ends with LF alone; SIP requires CRLF", at: index)
-            case ASCII.cr:
-                guard index + 1 < bytes.count else { return nil }
-                guard bytes[index + 1] == ASCII.lf else {
-                    throw SIPParseError(.invalidLineEnding, "CR not followed by LF", at: index)
-                }
-                return index
-            default:
-                index += 1
             }
+            guard index + 1 < bytes.count else { return .incomplete(index) }  // LF not here yet
+            guard bytes[index + 1] == ASCII.lf else {
+                throw SIPParseError(.invalidLineEnding, "CR not followed by LF", at: index)
+            }
+            return .found(index)
         }
         if bytes.count > limits.maxHeaderLength + 1 {
             throw SIPParseError(.headerTooLong, "start line longer than \(limits.maxHeaderLength) bytes", at: 0)
         }
-        return nil
+        return .incomplete(index)
     }
 }
 

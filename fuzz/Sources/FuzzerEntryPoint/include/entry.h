@@ -1,0 +1,2 @@
+// Nothing to import: entry.c only provides the `SIPCoreFuzzer_main` symbol (see there).
+#pragma once

@@ -1,0 +1,1 @@
+../../../Tests/SIPCoreTests/FuzzHarness.swift
