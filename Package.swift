@@ -21,6 +21,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams.git", "5.4.0"..<"7.0.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         // The SIP message layer: bytes in, messages out; no I/O, no clock.
@@ -38,10 +44,45 @@ let package = Package(
             dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // UDP, TCP and TLS listeners: thin NIO handlers, the connection table, the ingress gate.
+        .target(
+            name: "SIPTransport",
+            dependencies: [
+                "SIPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // What the server does with a request: today, what it answers itself (RFC 3261 §8.2,
+        // §16.3); later the registrar, the dial plan and the proxy core.
+        .target(
+            name: "Switch",
+            dependencies: [
+                "SIPCore", "SIPTransaction", "SIPTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The composition root: what the command line calls into.
         .target(
             name: "SIPWarden",
-            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "SIPCore", "SIPTransaction", "SIPTransport", "Switch",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strictSettings
         ),
         // The command line: argument parsing only.

@@ -1,22 +1,27 @@
 import ArgumentParser
 import Foundation
 
-struct SipwardenCommand: ParsableCommand {
+struct SipwardenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sipwarden",
         abstract: "SIPWarden: a SIP server built to be safe on the public internet.",
         discussion: """
-            This build provides the SIP message layer: `sipwarden check` parses SIP messages \
-            the way the server will, and explains why a message is refused.
+            `sipwarden serve` runs the server; `sipwarden check` parses SIP messages the way \
+            the server does and explains why a message is refused; `sipwarden config check` \
+            validates a configuration file.
             """,
-        subcommands: [CheckCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, ConfigCommand.self]
     )
 
     /// Runs the command; a usage error prints its message and exits with status 2.
-    static func mainWithUsageStatus() {
+    static func mainWithUsageStatus() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 StandardError.write(fullMessage(for: error))

@@ -1,4 +1,2 @@
-import ArgumentParser
-
 /// Usage errors exit with status 2 (not ArgumentParser's 64), as the manual says.
-SipwardenCommand.mainWithUsageStatus()
+await SipwardenCommand.mainWithUsageStatus()

@@ -6,15 +6,32 @@ extension SIPOutgoingMessage {
     /// Works on a request that failed validation too (to answer it with 400): whatever of
     /// those headers it has is copied as received.
     ///
-    /// - Parameter toTag: the tag to add; a random one when nil.
+    /// - Parameters:
+    ///   - toTag: the tag to add; a random one when nil.
+    ///   - topVia: the top Via value to send instead of the request's (with `received` and
+    ///     `rport` filled in, RFC 3261 §18.2.1, RFC 3581); the other Via values follow it, each
+    ///     on its own line. Needs the request's Via to be readable.
     public static func response(
-        to request: SIPMessage, statusCode: Int, reasonPhrase: String? = nil, toTag: String? = nil
+        to request: SIPMessage, statusCode: Int, reasonPhrase: String? = nil, toTag: String? = nil,
+        topVia: String? = nil
     ) throws(SIPSerializationError) -> SIPOutgoingMessage {
         var response = try SIPOutgoingMessage(statusCode: statusCode, reasonPhrase: reasonPhrase)
         var parsed = request
+        var viaWritten = false
         for header in request.headers {
             switch header.name {
-            case .via, .from, .callID, .cseq:
+            case .via:
+                guard let topVia, let vias = try? parsed.via() else {
+                    try response.append(header.rawName, header.unfoldedValue)
+                    continue
+                }
+                guard !viaWritten else { continue }
+                viaWritten = true
+                try response.append(.via, topVia)
+                for via in vias.dropFirst() {
+                    try response.append(header.rawName, via.text)
+                }
+            case .from, .callID, .cseq:
                 try response.append(header.rawName, header.unfoldedValue)
             case .to:
                 var value = header.unfoldedValue

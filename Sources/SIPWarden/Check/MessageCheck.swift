@@ -104,25 +104,7 @@ public enum MessageCheck {
     }
 }
 
-/// Text shown on a terminal: control characters and DEL become `\xHH`, so a message cannot
-/// move the cursor or recolour the operator's screen.
+/// Text shown on a terminal (see `SafeText`).
 public enum TerminalText {
-    public static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                output += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
-            } else {
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
+    public static func escape(_ text: String) -> String { SafeText.escape(text) }
 }

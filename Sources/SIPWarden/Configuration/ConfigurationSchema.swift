@@ -1,0 +1,70 @@
+/// Every configuration key, what its value must be, and what it means. The YAML file, the
+/// `SIPWARDEN_...` environment variables and `config check` all go by this list: a key that
+/// is not in it is an error, never silently ignored.
+enum ConfigurationSchema {
+    enum Kind: Equatable {
+        case string
+        case integer(ClosedRange<Int>)
+        case boolean
+        case stringList
+        case logLevel
+    }
+
+    struct Key {
+        let path: String
+        let kind: Kind
+        let meaning: String
+    }
+
+    static let keys: [Key] = [
+        Key(path: "sip.listen", kind: .stringList, meaning: "SIP listeners, TRANSPORT:HOST:PORT (udp, tcp, tls)"),
+        Key(path: "sip.domains", kind: .stringList, meaning: "host names that address the server itself"),
+        Key(path: "sip.server_header", kind: .string, meaning: "Server header of responses (empty: none)"),
+        Key(path: "sip.force_rport", kind: .boolean, meaning: "answer UDP requests at their source port even without rport"),
+        Key(path: "sip.udp.vector_read_count", kind: .integer(1...256), meaning: "datagrams read per system call"),
+        Key(path: "sip.udp.max_datagram_size", kind: .integer(512...65_535), meaning: "largest datagram read whole, in bytes"),
+        Key(path: "sip.udp.sockets_per_address", kind: .integer(1...256), meaning: "UDP sockets per address (default: one per thread)"),
+        Key(path: "sip.tcp.idle_timeout", kind: .integer(1...86_400), meaning: "seconds before an idle connection is closed"),
+        Key(path: "sip.tcp.message_assembly_timeout", kind: .integer(1...3_600), meaning: "seconds a started message may take to arrive"),
+        Key(path: "sip.tcp.max_connections_per_ip", kind: .integer(1...1_000_000), meaning: "open TCP/TLS connections per source IP"),
+        Key(path: "sip.tcp.max_connections", kind: .integer(1...10_000_000), meaning: "open TCP/TLS connections in total"),
+        Key(path: "sip.tls.certificate", kind: .string, meaning: "PEM certificate chain file; enables TLS"),
+        Key(path: "sip.tls.private_key", kind: .string, meaning: "PEM private key file"),
+        Key(path: "sip.tls.handshake_timeout", kind: .integer(1...600), meaning: "seconds a TLS handshake may take"),
+        Key(path: "sip.limits.max_message_size", kind: .integer(256...16_777_216), meaning: "largest message, in bytes"),
+        Key(path: "sip.limits.max_header_count", kind: .integer(8...10_000), meaning: "header fields per message"),
+        Key(path: "sip.limits.max_header_length", kind: .integer(64...1_048_576), meaning: "longest header field, in bytes"),
+        Key(path: "sip.limits.max_via_count", kind: .integer(1...1_000), meaning: "Via values per message"),
+        Key(path: "sip.limits.max_uri_length", kind: .integer(16...1_048_576), meaning: "longest URI, in bytes"),
+        Key(path: "sip.limits.max_body_size", kind: .integer(0...16_777_216), meaning: "largest body, in bytes"),
+        Key(path: "sip.timers.t1_ms", kind: .integer(1...60_000), meaning: "RFC 3261 T1 (round-trip estimate), milliseconds"),
+        Key(path: "sip.timers.t2_ms", kind: .integer(1...600_000), meaning: "RFC 3261 T2 (retransmit cap), milliseconds"),
+        Key(path: "sip.timers.t4_ms", kind: .integer(1...600_000), meaning: "RFC 3261 T4 (network lifetime), milliseconds"),
+        Key(path: "sip.transactions.max", kind: .integer(1...10_000_000), meaning: "live transactions per thread"),
+        Key(path: "server.threads", kind: .integer(1...1_024), meaning: "event-loop threads (default: one per core)"),
+        Key(path: "log.level", kind: .logLevel, meaning: "trace, debug, info, notice, warning, error or critical"),
+    ]
+
+    static let byPath: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
+
+    /// Section names that may hold keys (`sip`, `sip.udp`...).
+    static let sections: Set<String> = {
+        var sections: Set<String> = []
+        for key in keys {
+            var parts = key.path.split(separator: ".").dropLast()
+            while !parts.isEmpty {
+                sections.insert(parts.joined(separator: "."))
+                parts = parts.dropLast()
+            }
+        }
+        return sections
+    }()
+
+    /// The environment variable that overrides `path`: `SIPWARDEN_` and the key in upper
+    /// case with dots as underscores (`sip.tcp.idle_timeout` → `SIPWARDEN_SIP_TCP_IDLE_TIMEOUT`).
+    static func environmentName(of path: String) -> String {
+        "SIPWARDEN_" + path.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    static let byEnvironmentName: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { (environmentName(of: $0.path), $0) })
+}

@@ -1,0 +1,152 @@
+import Foundation
+public import Logging
+import NIOCore
+public import NIOPosix
+import NIOSSL
+import SIPCore
+import SIPTransaction
+public import SIPTransport
+public import Switch
+import Synchronization
+
+/// The running server: event loops, one engine per loop, the listeners. Used by `serve` and
+/// started in-process by the tests.
+public final class SIPServer: Sendable {
+    public let configuration: ServerConfiguration
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let ownsGroup: Bool
+    private let state = Mutex(State())
+
+    private struct State {
+        var transport: SIPTransportServer?
+        var engines: [ObjectIdentifier: NIOLoopBound<SIPEngine>] = [:]
+        var listeners: [SIPBoundListener] = []
+    }
+
+    public init(configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil) {
+        self.configuration = configuration
+        self.logger = logger
+        if let group {
+            self.group = group
+            self.ownsGroup = false
+        } else {
+            self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads ?? System.coreCount)
+            self.ownsGroup = true
+        }
+    }
+
+    /// The listeners once started, with the ports they got.
+    public var listeners: [SIPBoundListener] { state.withLock { $0.listeners } }
+
+    /// Creates the engines, loads TLS, binds every listener. Throws (and leaves nothing
+    /// running) when a listener cannot be bound or TLS cannot be loaded.
+    @discardableResult
+    public func start() async throws -> [SIPBoundListener] {
+        let listenAddresses = configuration.effectiveListeners
+        let identity = Self.identity(for: configuration, listening: listenAddresses)
+        var engineConfiguration = SIPEngine.Configuration()
+        engineConfiguration.limits = configuration.transport.limits
+        engineConfiguration.forceRport = configuration.transport.forceRport
+        engineConfiguration.transactions = .init(capacity: configuration.maxTransactions, timers: configuration.timers, sendsTrying: false)
+        var responder = LocalResponder(identity: identity)
+        responder.identity.serverHeader = configuration.serverHeader.isEmpty ? nil : configuration.serverHeader
+
+        var engines: [ObjectIdentifier: NIOLoopBound<SIPEngine>] = [:]
+        let finalConfiguration = engineConfiguration
+        let finalResponder = responder
+        for loop in group.makeIterator() {
+            let logger = self.logger
+            let bound = try await loop.submit {
+                let engine = SIPEngine(configuration: finalConfiguration, responder: finalResponder, logger: logger)
+                engine.start(on: loop)
+                return NIOLoopBound(engine, eventLoop: loop)
+            }.get()
+            engines[ObjectIdentifier(loop)] = bound
+        }
+        let tls = try configuration.tlsCertificatePath.map { certificate in
+            try Self.tlsContext(certificate: certificate, privateKey: configuration.tlsPrivateKeyPath ?? "")
+        }
+        let lookup = engines
+        let transport = SIPTransportServer(
+            group: group, configuration: configuration.transport, tls: tls, logger: logger,
+            processorFor: { loop in lookup[ObjectIdentifier(loop)]!.value })
+        state.withLock {
+            $0.transport = transport
+            $0.engines = engines
+        }
+        do {
+            let bound = try await transport.start(listenAddresses)
+            state.withLock { $0.listeners = bound }
+            return bound
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+
+    /// Closes the listeners and connections, stops the engines' timers, and shuts the event
+    /// loops down if this server created them.
+    public func shutdown() async {
+        let (transport, engines) = state.withLock { state in
+            defer {
+                state.transport = nil
+                state.engines = [:]
+            }
+            return (state.transport, state.engines)
+        }
+        await transport?.stop()
+        for (_, bound) in engines {
+            try? await bound.eventLoop.submit { bound.value.stop() }.get()
+        }
+        if ownsGroup {
+            try? await group.shutdownGracefully()
+        }
+    }
+
+    /// The engines' counters added up.
+    public func statistics() async -> EngineStatistics {
+        let engines = state.withLock { Array($0.engines.values) }
+        var total = EngineStatistics()
+        for bound in engines {
+            guard let stats = try? await bound.eventLoop.submit({ bound.value.statistics }).get() else { continue }
+            total.add(stats)
+        }
+        return total
+    }
+
+    /// Open TCP/TLS connections.
+    public var connectionCount: Int { state.withLock { $0.transport?.connections.count ?? 0 } }
+
+    static func identity(for configuration: ServerConfiguration, listening: [SIPListenAddress]) -> ServerIdentity {
+        var hosts = configuration.domains + listening.map(\.host)
+        // A wildcard listener answers on every interface address.
+        if listening.contains(where: { $0.host == "0.0.0.0" || $0.host == "::" }),
+            let devices = try? System.enumerateDevices()
+        {
+            hosts += devices.compactMap { $0.address?.ipAddress }
+        }
+        return ServerIdentity(hosts: hosts)
+    }
+
+    static func tlsContext(certificate: String, privateKey: String) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return try NIOSSLContext(configuration: tls)
+    }
+}
+
+extension EngineStatistics {
+    mutating func add(_ other: EngineStatistics) {
+        requests += other.requests
+        responsesSent += other.responsesSent
+        for (status, count) in other.answersByStatus { answersByStatus[status, default: 0] += count }
+        malformedAnswered += other.malformedAnswered
+        malformedDropped += other.malformedDropped
+        strayResponses += other.strayResponses
+        absorbed += other.absorbed
+        refusedForCapacity += other.refusedForCapacity
+    }
+}

@@ -1,0 +1,118 @@
+public import Foundation
+import Logging
+import ServiceLifecycle
+import SIPTransport
+
+/// What `sipwarden serve` does, between argument parsing and the running server.
+public enum ServeRunner {
+    public struct Options: Sendable {
+        public var configFile: String?
+        public var dataDirectory: String
+        public var listen: [String]
+        public var logLevel: String?
+
+        public init(configFile: String?, dataDirectory: String, listen: [String], logLevel: String?) {
+            self.configFile = configFile
+            self.dataDirectory = dataDirectory
+            self.listen = listen
+            self.logLevel = logLevel
+        }
+    }
+
+    /// A problem that stops the server from starting: reported, exit status 2.
+    public struct StartupError: Error, CustomStringConvertible {
+        public let lines: [String]
+        public var description: String { lines.joined(separator: "\n") }
+    }
+
+    /// The configuration with the command-line overrides applied.
+    public static func configuration(for options: Options, environment: [String: String]) async throws(StartupError) -> ServerConfiguration {
+        var configuration: ServerConfiguration
+        do throws(ConfigurationError) {
+            configuration = try await ConfigurationLoader.load(file: options.configFile, environment: environment)
+        } catch {
+            throw StartupError(lines: error.problems.map { "configuration error: \($0)" })
+        }
+        if !options.listen.isEmpty {
+            var listeners: [SIPListenAddress] = []
+            var problems: [String] = []
+            for text in options.listen {
+                do throws(SIPListenAddress.ParseError) {
+                    listeners.append(try SIPListenAddress(parsing: text))
+                } catch {
+                    problems.append("--listen: \(error)")
+                }
+            }
+            guard problems.isEmpty else { throw StartupError(lines: problems) }
+            configuration.listeners = listeners
+            let tls = ConfigurationLoader.tlsProblems(configuration)
+            guard tls.isEmpty else { throw StartupError(lines: tls.map { "--listen: \($0.message)" }) }
+        }
+        if let level = options.logLevel {
+            guard let setting = LogLevelSetting(rawValue: level.lowercased()) else {
+                throw StartupError(lines: ["--log-level: expected one of \(LogLevelSetting.allCases.map(\.rawValue).joined(separator: ", "))"])
+            }
+            configuration.logLevel = setting
+        }
+        return configuration
+    }
+
+    /// Creates the data directory (owner-only) if needed and checks it is writable.
+    public static func prepareDataDirectory(_ path: String) throws(StartupError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw StartupError(lines: ["--data-dir: \(path) is not a directory"]) }
+        } else {
+            do {
+                try manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StartupError(lines: ["--data-dir: cannot create \(path): \(error.localizedDescription)"])
+            }
+        }
+        guard manager.isWritableFile(atPath: path) else {
+            throw StartupError(lines: ["--data-dir: \(path) is not writable"])
+        }
+    }
+
+    /// Runs the server until SIGTERM or SIGINT.
+    public static func run(_ options: Options, environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+        let configuration = try await configuration(for: options, environment: environment)
+        try prepareDataDirectory(options.dataDirectory)
+        let level = SharedLogLevel(Logger.Level(configuration.logLevel))
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
+        let logger = Logger(label: "sipwarden")
+        let server = SIPServer(configuration: configuration, logger: logger)
+        let reload = ReloadService(logger: logger) {
+            await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: SIPServerService(server: server, logger: logger)),
+                    .init(service: reload),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    static func reloadSettings(
+        _ options: Options, environment: [String: String], level: SharedLogLevel, running: ServerConfiguration, logger: Logger
+    ) async {
+        do throws(StartupError) {
+            let fresh = try await configuration(for: options, environment: environment)
+            level.value = Logger.Level(fresh.logLevel)
+            var needsRestart: [String] = []
+            if fresh.effectiveListeners != running.effectiveListeners { needsRestart.append("sip.listen") }
+            if fresh.transport != running.transport { needsRestart.append("sip.udp, sip.tcp, sip.limits") }
+            if fresh.domains != running.domains || fresh.serverHeader != running.serverHeader { needsRestart.append("sip.domains, sip.server_header") }
+            logger.info("reloaded", metadata: ["log_level": "\(fresh.logLevel.rawValue)"])
+            if !needsRestart.isEmpty {
+                logger.warning("changed settings take effect on restart", metadata: ["keys": "\(needsRestart.joined(separator: "; "))"])
+            }
+        } catch {
+            logger.error("reload refused: configuration has errors", metadata: ["errors": "\(error.lines.joined(separator: "; "))"])
+        }
+    }
+}

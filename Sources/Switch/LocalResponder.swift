@@ -1,0 +1,87 @@
+public import SIPCore
+
+/// What the server answers by itself, for a request that passed `validate()`. The checks
+/// follow RFC 3261's order: a request for the server itself is handled as a UAS would
+/// (§8.2: method, then Require), anything else as a proxy would before routing (§16.3:
+/// Max-Forwards, Proxy-Require); with no registrar or routes yet, nothing can be reached.
+public struct LocalResponder: Sendable {
+    /// Methods the server itself implements (Allow).
+    public var allowedMethods: [SIPMethod] = [.options]
+    /// Extensions it supports (Supported); Require or Proxy-Require naming any other gets 420.
+    public var supportedExtensions: Set<String> = []
+    /// Body types it accepts (Accept).
+    public var acceptedContentTypes: [String] = ["application/sdp"]
+    public var identity: ServerIdentity
+
+    public init(identity: ServerIdentity) {
+        self.identity = identity
+    }
+
+    /// The answer: status, and the headers that status needs.
+    public struct Answer: Sendable, Equatable {
+        public var statusCode: Int
+        public var reasonPhrase: String?
+        public var headers: [(name: String, value: String)]
+
+        public init(statusCode: Int, reasonPhrase: String? = nil, headers: [(name: String, value: String)] = []) {
+            self.statusCode = statusCode
+            self.reasonPhrase = reasonPhrase
+            self.headers = headers
+        }
+
+        public static func == (lhs: Answer, rhs: Answer) -> Bool {
+            lhs.statusCode == rhs.statusCode && lhs.reasonPhrase == rhs.reasonPhrase
+                && lhs.headers.map { "\($0.name): \($0.value)" } == rhs.headers.map { "\($0.name): \($0.value)" }
+        }
+    }
+
+    var allowHeader: (name: String, value: String) { ("Allow", allowedMethods.map(\.name).joined(separator: ", ")) }
+
+    /// Decides the answer to a request other than ACK and CANCEL.
+    public func answer(_ request: inout SIPMessage) throws(SIPParseError) -> Answer {
+        guard let method = request.method, let uri = try request.requestURI() else {
+            return Answer(statusCode: 400)
+        }
+        // RFC 3261 §8.2.2.1: a scheme the server cannot handle is 416 (RFC 4475 §3.3.2, §3.3.3).
+        let sipURI: SIPURI
+        switch uri {
+        case .sip(let parsed): sipURI = parsed
+        case .tel: return try proxyAnswer(&request, method: method)  // routable by number later
+        case .other: return Answer(statusCode: 416)
+        }
+        let forServer = sipURI.user == nil && identity.isLocal(sipURI)
+        // REGISTER names the domain, not a user (RFC 3261 §10.2): it is the registrar's.
+        guard forServer || method == .register else {
+            return try proxyAnswer(&request, method: method)
+        }
+        // §8.2.1: an unknown method is 501, a known one the server does not implement 405;
+        // both carry Allow.
+        if case .other = method { return Answer(statusCode: 501, headers: [allowHeader]) }
+        guard allowedMethods.contains(method) else { return Answer(statusCode: 405, headers: [allowHeader]) }
+        // §8.2.2.3: extensions the request requires but the server does not support.
+        let unsupported = try request.require().map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
+        if !unsupported.isEmpty {
+            return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
+        }
+        // §11.2: the answer to OPTIONS lists what the server can do.
+        return Answer(statusCode: 200, headers: [
+            allowHeader,
+            ("Accept", acceptedContentTypes.joined(separator: ", ")),
+            ("Supported", supportedExtensions.sorted().joined(separator: ", ")),
+        ])
+    }
+
+    /// §16.3 request validation for a request the server would forward: Max-Forwards 0 is
+    /// 483, unsupported Proxy-Require 420; past those there is no route yet (404). Every user
+    /// gets the same 404, so nothing tells whether one exists.
+    private func proxyAnswer(_ request: inout SIPMessage, method: SIPMethod) throws(SIPParseError) -> Answer {
+        if let maxForwards = try request.maxForwards(), maxForwards == 0 {
+            return Answer(statusCode: 483)
+        }
+        let unsupported = try request.proxyRequire().map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
+        if !unsupported.isEmpty {
+            return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
+        }
+        return Answer(statusCode: 404)
+    }
+}

@@ -1,0 +1,255 @@
+public import Logging
+public import NIOCore
+public import SIPCore
+public import SIPTransaction
+public import SIPTransport
+
+/// The request processor of one event loop: parses what the transports read, validates it,
+/// absorbs retransmissions through the transaction table, and answers.
+///
+/// Non-INVITE requests the server answers itself get a stateless answer (RFC 3261 §8.2.7: a
+/// retransmission is answered again, identically, with a deterministic To tag), so that an
+/// OPTIONS flood costs no memory. INVITE, ACK and CANCEL go through server transactions
+/// (§17.2), which retransmit a final answer over UDP until it is acknowledged.
+///
+/// Loop-confined: called only on its event loop, so it owns its table without locks.
+public final class SIPEngine: SIPInboundProcessor {
+    public struct Configuration: Sendable {
+        public var limits: ParserLimits = .default
+        public var forceRport: Bool = true
+        public var transactions = TransactionTable<TransactionContext>.Configuration(sendsTrying: false)
+        /// How often the transaction timers are looked at.
+        public var tickInterval: Duration = .milliseconds(50)
+
+        public init() {}
+    }
+
+    /// What a transaction needs to send: the way back to its peer.
+    public struct TransactionContext: Sendable {
+        let replies: SIPReplySender
+    }
+
+    public let configuration: Configuration
+    public private(set) var responder: LocalResponder
+    public private(set) var statistics = EngineStatistics()
+    private var table: TransactionTable<TransactionContext>
+    private let routing: ResponseRouting
+    private let clock: @Sendable () -> SIPInstant
+    private let logger: Logger
+    private var ticker: RepeatedTask?
+
+    public init(
+        configuration: Configuration, responder: LocalResponder, logger: Logger,
+        clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
+    ) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+        self.clock = clock
+        self.table = TransactionTable(configuration: configuration.transactions)
+        self.routing = ResponseRouting(forceRport: configuration.forceRport)
+    }
+
+    /// The monotonic clock the transactions run on.
+    @Sendable public static func monotonicNow() -> SIPInstant {
+        SIPInstant(nanoseconds: Int64(clamping: NIODeadline.now().uptimeNanoseconds))
+    }
+
+    /// Live server and client transactions.
+    public var transactionCount: Int { table.count }
+
+    /// Starts the transaction timers on `loop` (the loop this engine belongs to).
+    public func start(on loop: any EventLoop) {
+        let interval = TimeAmount.nanoseconds(Int64(configuration.tickInterval.components.seconds) * 1_000_000_000
+            + configuration.tickInterval.components.attoseconds / 1_000_000_000)
+        // The engine is confined to `loop`; the bound box lets the repeated task reach it there.
+        // `stop()` cancels the task, which releases the engine.
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        ticker = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let engine = bound.value
+            engine.advance(to: engine.clock())
+        }
+    }
+
+    public func stop() {
+        ticker?.cancel()
+        ticker = nil
+    }
+
+    /// Fires every transaction timer due at `now`.
+    public func advance(to now: SIPInstant) {
+        guard let next = table.nextDeadline, next <= now else { return }
+        for output in table.advance(to: now) {
+            carryOut(output, timerDriven: true)
+        }
+    }
+
+    // MARK: - Inbound
+
+    public func process(_ inbound: SIPInbound, from peer: SIPPeer, replies: SIPReplySender) {
+        switch inbound {
+        case .datagram(let bytes):
+            do throws(SIPParseError) {
+                var message = try SIPMessage(parsing: bytes, framing: .datagram, limits: configuration.limits)
+                handle(&message, peer: peer, replies: replies)
+            } catch {
+                answerMalformed(error.partialMessage, error: error, peer: peer, replies: replies)
+            }
+        case .message(var message):
+            handle(&message, peer: peer, replies: replies)
+        case .framingError(let error):
+            answerMalformed(error.partialMessage, error: error, peer: peer, replies: replies)
+        }
+    }
+
+    private func handle(_ message: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
+        guard let method = message.method else {
+            // No client transactions yet: every response is a stray one (RFC 6026 §7.2).
+            statistics.strayResponses += 1
+            logger.debug("stray response dropped", metadata: ["peer": "\(peer)", "status": "\(message.statusCode ?? 0)"])
+            return
+        }
+        statistics.requests += 1
+        do throws(SIPParseError) {
+            try message.validate()
+        } catch {
+            answerMalformed(message, error: error, peer: peer, replies: replies)
+            return
+        }
+        switch method {
+        case .invite, .ack, .cancel:
+            handleWithTransaction(&message, method: method, peer: peer, replies: replies)
+        default:
+            let answer: LocalResponder.Answer
+            do throws(SIPParseError) {
+                answer = try responder.answer(&message)
+            } catch {
+                answerMalformed(message, error: error, peer: peer, replies: replies)
+                return
+            }
+            sendStateless(answer, to: &message, peer: peer, replies: replies)
+        }
+    }
+
+    // MARK: - Transactions
+
+    private func handleWithTransaction(_ message: inout SIPMessage, method: SIPMethod, peer: SIPPeer, replies: SIPReplySender) {
+        let now = clock()
+        let topVia = try? message.topVia()
+        let context = TransactionContext(replies: routing.replies(for: topVia, peer: peer, replies: replies))
+        let reliability: TransportReliability = peer.transport.isReliable ? .reliable : .unreliable
+        switch table.receive(request: message, reliability: reliability, context: context, now: now) {
+        case .created(let output):
+            carryOut(output, timerDriven: false)
+            // A new INVITE: the server does not take calls yet, so it answers it at once.
+            var answer = (try? responder.answer(&message)) ?? LocalResponder.Answer(statusCode: 400)
+            if answer.statusCode == 200 { answer = LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader]) }
+            respond(output.id, answer: answer, to: &message, peer: peer)
+        case .cancel(let output, _):
+            carryOut(output, timerDriven: false)
+            // §9.2: the INVITE was answered when it arrived, so the CANCEL has nothing left to
+            // stop; it is still answered 200.
+            respond(output.id, answer: LocalResponder.Answer(statusCode: 200), to: &message, peer: peer)
+        case .cancelWithoutInvite(let output):
+            carryOut(output, timerDriven: false)
+            respond(output.id, answer: LocalResponder.Answer(statusCode: 481), to: &message, peer: peer)
+        case .matched(let output):
+            statistics.absorbed += 1
+            carryOut(output, timerDriven: false)
+        case .ackWithoutTransaction:
+            // The ACK of a 2xx, or of a transaction already gone: nothing to answer, ever.
+            statistics.absorbed += 1
+        case .refused:
+            statistics.refusedForCapacity += 1
+            if method != .ack {
+                sendStateless(LocalResponder.Answer(statusCode: 503, headers: [("Retry-After", "5")]), to: &message, peer: peer, replies: replies)
+            }
+        case .unmatchable(let error):
+            answerMalformed(message, error: error, peer: peer, replies: replies)
+        }
+    }
+
+    private func respond(_ id: TransactionID, answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer) {
+        guard let response = buildResponse(answer, to: &request, peer: peer, toTag: nil) else { return }
+        statistics.answered(answer.statusCode)
+        if let output = table.respond(id, with: response, now: clock()) {
+            carryOut(output, timerDriven: false)
+        }
+    }
+
+    private func carryOut(_ output: TransactionTable<TransactionContext>.Output, timerDriven: Bool) {
+        for action in output.actions {
+            switch action {
+            case .send(let bytes):
+                if timerDriven {
+                    output.context.replies.sendNow(bytes)
+                } else {
+                    output.context.replies.send(bytes)
+                }
+            case .timeout(let timer):
+                logger.debug("transaction timed out", metadata: ["timer": "\(timer)"])
+            case .passRequest, .passResponse, .passACK, .transportError, .terminated:
+                break
+            }
+        }
+    }
+
+    // MARK: - Answers
+
+    private func sendStateless(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
+        let tag = statelessTag(&request)
+        guard let response = buildResponse(answer, to: &request, peer: peer, toTag: tag) else { return }
+        let topVia = try? request.topVia()
+        routing.replies(for: topVia, peer: peer, replies: replies).send(response.serialized)
+        statistics.answered(answer.statusCode)
+    }
+
+    private func statelessTag(_ request: inout SIPMessage) -> String {
+        let callID = (try? request.callID()) ?? SIPString("")
+        let fromTag = (try? request.from())?.tag
+        let cseq = (try? request.cseq())?.sequence ?? 0
+        let branch = (try? request.topVia())?.branch
+        return StatelessTag.make(callID: callID, fromTag: fromTag, cseq: cseq, branch: branch)
+    }
+
+    private func buildResponse(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, toTag: String?) -> SIPOutgoingMessage? {
+        let topVia = (try? request.topVia()).flatMap { routing.topVia(for: $0, peer: peer) }
+        do throws(SIPSerializationError) {
+            var response = try SIPOutgoingMessage.response(
+                to: request, statusCode: answer.statusCode, reasonPhrase: answer.reasonPhrase, toTag: toTag, topVia: topVia)
+            for header in answer.headers {
+                try response.append(header.name, header.value)
+            }
+            if let server = responder.identity.serverHeader {
+                try response.append(.server, server)
+            }
+            return response
+        } catch {
+            logger.debug("response not built", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+            return nil
+        }
+    }
+
+    /// A request that failed to parse or validate is answered (400, or 505, 513, 413, 501)
+    /// when the headers a response copies can be read; otherwise, and for ACK and responses,
+    /// it is dropped without a word (RFC 3261 §8.2, §18.3; RFC 4475 §3.1.2).
+    private func answerMalformed(_ message: SIPMessage?, error: SIPParseError, peer: SIPPeer, replies: SIPReplySender) {
+        guard var request = message, let method = request.method, method != .ack,
+            (try? request.topVia()) != nil, (try? request.from()) != nil, (try? request.to()) != nil,
+            (try? request.callID()) != nil, (try? request.cseq()) != nil
+        else {
+            statistics.malformedDropped += 1
+            logger.debug("unreadable message dropped", metadata: ["peer": "\(peer)", "reason": "\(SafeText.escape(error.description))"])
+            return
+        }
+        var status = error.code.suggestedStatus
+        // RFC 4475 §3.1.2.18: an unknown method with a mismatched CSeq is better answered 501.
+        if error.code == .cseqMethodMismatch, case .other = method { status = 501 }
+        let reason = status == 400 ? "Bad Request - \(error.reasonPhrase)" : nil
+        statistics.malformedAnswered += 1
+        logger.debug("malformed request answered", metadata: ["peer": "\(peer)", "status": "\(status)", "reason": "\(SafeText.escape(error.description))"])
+        var headers: [(name: String, value: String)] = []
+        if status == 501 { headers.append(responder.allowHeader) }
+        sendStateless(LocalResponder.Answer(statusCode: status, reasonPhrase: reason, headers: headers), to: &request, peer: peer, replies: replies)
+    }
+}

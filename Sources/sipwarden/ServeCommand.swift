@@ -1,0 +1,81 @@
+import ArgumentParser
+import SIPWarden
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the SIP server.",
+        discussion: """
+            With no configuration at all the server listens on UDP and TCP 127.0.0.1:5060 \
+            (and TLS 127.0.0.1:5061 when a certificate is configured). Settings come from the \
+            YAML file given with --config, overridden by SIPWARDEN_... environment variables \
+            (SIPWARDEN_SIP_TCP_IDLE_TIMEOUT for sip.tcp.idle_timeout), overridden by these \
+            options. Unknown keys and bad values stop the server with exit status 2.
+
+            SIGTERM and SIGINT shut down gracefully; SIGHUP reloads the log level.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for everything the server writes.", valueName: "dir"))
+    var dataDirectory = "./sipwarden-data"
+
+    @Option(
+        name: .customLong("listen"),
+        help: ArgumentHelp(
+            "A SIP listener, TRANSPORT:HOST:PORT (udp, tcp, tls; IPv6 in brackets). Repeatable; replaces the configured listeners.",
+            valueName: "transport:host:port"))
+    var listen: [String] = []
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+
+    func run() async throws {
+        do {
+            try await ServeRunner.run(
+                .init(configFile: config, dataDirectory: dataDirectory, listen: listen, logLevel: logLevel))
+        } catch let error as ServeRunner.StartupError {
+            StandardError.write(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Work with configuration files.",
+        subcommands: [ConfigCheckCommand.self]
+    )
+}
+
+struct ConfigCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a configuration file.",
+        discussion: """
+            Prints each problem as `key: problem` and exits with status 1, or prints \
+            `OK  <file>` and exits with status 0. Exit status 2: the file cannot be read.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The YAML configuration file.", valueName: "file"))
+    var file: String
+
+    func run() async throws {
+        let problems = await ConfigurationLoader.check(file: file)
+        if problems.isEmpty {
+            print("OK  \(file)")
+            return
+        }
+        for problem in problems {
+            print("\(file): \(problem)")
+        }
+        if problems.contains(where: { $0.key == "(file)" && $0.message.hasPrefix("cannot read") }) {
+            throw ExitCode(2)
+        }
+        throw ExitCode(1)
+    }
+}
