@@ -153,17 +153,28 @@ enum HeaderGrammar {
         guard count == range.count else { return false }
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
         let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
-        var offset = 0
-        while offset + 8 <= count {
-            let word = bytes.loadUnaligned(fromByteOffset: range.lowerBound + offset, as: UInt64.self)
-            let target = expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            if word | 0x2020_2020_2020_2020 != target { return false }
-            offset += 8
+        let start = range.lowerBound
+        // Whole words, then one last word overlapping the previous one: no byte loop.
+        @inline(__always) func word<T: FixedWidthInteger>(_: T.Type, at offset: Int, mask: T) -> Bool {
+            bytes.loadUnaligned(fromByteOffset: start + offset, as: T.self) | mask
+                == expected.loadUnaligned(fromByteOffset: offset, as: T.self)
         }
-        while offset < count {
-            if bytes[range.lowerBound + offset] | 0x20 != expected[offset] { return false }
-            offset += 1
+        switch count {
+        case 0:
+            return true
+        case 1:
+            return bytes[start] | 0x20 == expected[0]
+        case 2...3:
+            return word(UInt16.self, at: 0, mask: 0x2020) && word(UInt16.self, at: count - 2, mask: 0x2020)
+        case 4...7:
+            return word(UInt32.self, at: 0, mask: 0x2020_2020) && word(UInt32.self, at: count - 4, mask: 0x2020_2020)
+        default:
+            var offset = 0
+            while offset + 8 <= count {
+                if !word(UInt64.self, at: offset, mask: 0x2020_2020_2020_2020) { return false }
+                offset += 8
+            }
+            return offset == count || word(UInt64.self, at: count - 8, mask: 0x2020_2020_2020_2020)
         }
-        return true
     }
 }

@@ -1,0 +1,1 @@
+../SIPCoreBenchmarks/SampleMessages.swift
