@@ -14,5 +14,5 @@ public struct SIPPeer: Sendable, Hashable, CustomStringConvertible {
         self.local = local
     }
 
-    public var description: String { "\(transport):\(remote)" }
+    public var description: String { "\(transport):\(remote.displayText)" }
 }

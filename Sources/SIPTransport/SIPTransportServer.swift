@@ -16,7 +16,7 @@ public struct SIPBoundListener: Sendable, CustomStringConvertible {
     public let transport: SIPTransportKind
     public let address: SocketAddress
     public var port: Int { address.port ?? 0 }
-    public var description: String { "\(transport):\(address)" }
+    public var description: String { "\(transport):\(address.displayText)" }
 }
 
 /// Why a connection was turned away at accept.
@@ -121,7 +121,7 @@ public final class SIPTransportServer: Sendable {
         guard let address = firstAddress else {
             throw StartError(listener: listener, reason: "no UDP socket bound")
         }
-        logger.info("listening", metadata: ["transport": "udp", "address": "\(address)", "sockets": "\(count)"])
+        logger.info("listening", metadata: ["transport": "udp", "address": "\(address.displayText)", "sockets": "\(count)"])
         return SIPBoundListener(transport: .udp, address: address)
     }
 
@@ -152,7 +152,7 @@ public final class SIPTransportServer: Sendable {
         guard let address = channel.localAddress else {
             throw StartError(listener: listener, reason: "no local address")
         }
-        logger.info("listening", metadata: ["transport": "\(listener.transport)", "address": "\(address)"])
+        logger.info("listening", metadata: ["transport": "\(listener.transport)", "address": "\(address.displayText)"])
         return SIPBoundListener(transport: listener.transport, address: address)
     }
 
@@ -179,10 +179,10 @@ public final class SIPTransportServer: Sendable {
                     switch table.admit(channel, remote: remote) {
                     case .admitted: break
                     case .refusedPerIP:
-                        logger.notice("connection refused: per-IP limit", metadata: ["remote": "\(remote)", "limit": "\(table.maxPerIP)"])
+                        logger.notice("connection refused: per-IP limit", metadata: ["remote": "\(remote.displayText)", "limit": "\(table.maxPerIP)"])
                         throw ConnectionRefused(reason: "per-IP connection limit")
                     case .refusedTotal:
-                        logger.warning("connection refused: connection limit", metadata: ["remote": "\(remote)", "limit": "\(table.maxTotal)"])
+                        logger.warning("connection refused: connection limit", metadata: ["remote": "\(remote.displayText)", "limit": "\(table.maxTotal)"])
                         throw ConnectionRefused(reason: "connection limit")
                     }
                     channel.closeFuture.whenComplete { _ in table.release(remote: remote) }

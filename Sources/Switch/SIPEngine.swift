@@ -133,7 +133,10 @@ public final class SIPEngine: SIPInboundProcessor {
 
     // MARK: - Transactions
 
-    private func handleWithTransaction(_ message: inout SIPMessage, method: SIPMethod, peer: SIPPeer, replies: SIPReplySender) {
+    private func handleWithTransaction(_ received: inout SIPMessage, method: SIPMethod, peer: SIPPeer, replies: SIPReplySender) {
+        // A transaction keeps its request's bytes for up to 32 s; a datagram read by recvmmsg
+        // shares one large buffer with the others of its batch, so it gets storage of its own.
+        var message = compacted(received)
         let now = clock()
         let topVia = try? message.topVia()
         let context = TransactionContext(replies: routing.replies(for: topVia, peer: peer, replies: replies))
@@ -167,6 +170,13 @@ public final class SIPEngine: SIPInboundProcessor {
         case .unmatchable(let error):
             answerMalformed(message, error: error, peer: peer, replies: replies)
         }
+    }
+
+    private func compacted(_ message: SIPMessage) -> SIPMessage {
+        guard message.bytes.storageCapacity > message.bytes.readableBytes * 2 else { return message }
+        var copy = ByteBuffer()
+        copy.writeImmutableBuffer(message.bytes)
+        return (try? SIPMessage(parsing: copy, framing: .datagram, limits: configuration.limits)) ?? message
     }
 
     private func respond(_ id: TransactionID, answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer) {
@@ -231,12 +241,12 @@ public final class SIPEngine: SIPInboundProcessor {
     }
 
     /// A request that failed to parse or validate is answered (400, or 505, 513, 413, 501)
-    /// when the headers a response copies can be read; otherwise, and for ACK and responses,
+    /// when the headers a response copies are there (Via, From, To, Call-ID, CSeq; copied as
+    /// received even when they are the malformed part); otherwise, and for ACK and responses,
     /// it is dropped without a word (RFC 3261 §8.2, §18.3; RFC 4475 §3.1.2).
     private func answerMalformed(_ message: SIPMessage?, error: SIPParseError, peer: SIPPeer, replies: SIPReplySender) {
         guard var request = message, let method = request.method, method != .ack,
-            (try? request.topVia()) != nil, (try? request.from()) != nil, (try? request.to()) != nil,
-            (try? request.callID()) != nil, (try? request.cseq()) != nil
+            SIPMessage.mandatoryHeaders.allSatisfy({ name in request.headers.values(name).contains { !$0.isEmpty } })
         else {
             statistics.malformedDropped += 1
             logger.debug("unreadable message dropped", metadata: ["peer": "\(peer)", "reason": "\(SafeText.escape(error.description))"])

@@ -288,7 +288,15 @@ struct HostileInputTests {
                 let codes: Set<SIPParseError.Code> = [.unterminatedHeaderSection, .malformedHeaderLine, .invalidLineEnding]
                 #expect(codes.contains(error?.code ?? .emptyMessage), "prefix \(length): \(String(describing: error))")
                 #expect(error?.code.breaksFraming == true)
-                #expect(error?.partialMessage == nil)
+                // Cut right after a complete line: the head read so far is kept, so that a
+                // datagram can still be answered 400 when it holds what a response copies.
+                let endsAtLine = prefix.count > 2 && prefix.suffix(2) == [0x0D, 0x0A]
+                if endsAtLine {
+                    #expect(error?.code == .unterminatedHeaderSection, "prefix \(length)")
+                    #expect(error?.partialMessage?.method == .invite, "prefix \(length)")
+                } else {
+                    #expect(error?.partialMessage == nil, "prefix \(length)")
+                }
                 let cutInValue = prefix.last.map { $0 != UInt8(ascii: "\n") && prefix.contains(UInt8(ascii: ":")) } ?? false
                 if cutInValue, let lastLine = prefix.split(separator: UInt8(ascii: "\n")).last, lastLine.contains(UInt8(ascii: ":")) {
                     #expect(error?.code != .malformedHeaderLine, "prefix \(length): a cut after the colon is not malformed")

@@ -35,7 +35,7 @@ enum MessageHeadParser {
         }
         let lineStart = index
         let lineEnd = try findLineEnd(bytes, from: index, limit: limits.maxHeaderLength, what: "start line")
-        let (startLine, versionProblem) = try parseStartLine(bytes, lineStart..<lineEnd, limits: limits)
+        let (startLine, startLineProblem) = try parseStartLine(bytes, lineStart..<lineEnd, limits: limits)
         index = lineEnd + 2
 
         var fields: [SIPHeaderField] = []
@@ -45,7 +45,12 @@ enum MessageHeadParser {
         var viaFields = 0
         while true {
             guard index < count else {
-                throw SIPParseError(.unterminatedHeaderSection, "header section not ended by an empty line", at: index)
+                // The message ends after a complete header line but without the empty line:
+                // refused, with the head readable so that a datagram can still be answered.
+                let problem = SIPParseError(.unterminatedHeaderSection, "header section not ended by an empty line", at: index)
+                return ParsedHead(
+                    startLine: startLine, fields: fields, headerEnd: count, contentLength: contentLength,
+                    deferredProblem: startLineProblem ?? contentLengthProblem ?? problem)
             }
             let first = bytes[index]
             if first == ASCII.cr {
@@ -57,7 +62,7 @@ enum MessageHeadParser {
                 }
                 return ParsedHead(
                     startLine: startLine, fields: fields, headerEnd: index + 2, contentLength: contentLength,
-                    deferredProblem: versionProblem ?? contentLengthProblem)
+                    deferredProblem: startLineProblem ?? contentLengthProblem)
             }
             if first == ASCII.lf {
                 throw SIPParseError(.invalidLineEnding, "line ends with LF alone; SIP requires CRLF", at: index)
@@ -202,9 +207,46 @@ enum MessageHeadParser {
 
     /// Request-Line = Method SP Request-URI SP SIP-Version CRLF
     /// Status-Line  = SIP-Version SP Status-Code SP Reason-Phrase CRLF (RFC 3261 §7.1, §7.2)
+    /// The start line, or, for a Request-Line that is malformed but still shaped like one
+    /// (`METHOD ... SIP/2.0`: extra spaces, spaces inside the URI, RFC 4475 §3.1.2.8-10), the
+    /// method and what lies between as the URI, with the error deferred: the headers can then
+    /// be read and the request answered 400 rather than dropped.
     private static func parseStartLine(
         _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, limits: ParserLimits
-    ) throws(SIPParseError) -> (ParsedHead.StartLine, versionProblem: SIPParseError?) {
+    ) throws(SIPParseError) -> (ParsedHead.StartLine, startLineProblem: SIPParseError?) {
+        do throws(SIPParseError) {
+            return try parseStrictStartLine(bytes, line, limits: limits)
+        } catch {
+            guard error.code == .malformedStartLine, let recovered = recoverRequestLine(bytes, line) else { throw error }
+            return (recovered, error)
+        }
+    }
+
+    /// `token SP+ anything SP+ SIP/2.0 SP*`: the method and the middle part.
+    private static func recoverRequestLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) -> ParsedHead.StartLine? {
+        var end = line.upperBound
+        while end > line.lowerBound, bytes[end - 1] == ASCII.space { end -= 1 }
+        let version = Array("sip/2.0".utf8)
+        guard end - line.lowerBound > version.count + 2 else { return nil }
+        let versionStart = end - version.count
+        for (offset, expected) in version.enumerated() where bytes[versionStart + offset].asciiLowercased != expected {
+            return nil
+        }
+        var index = line.lowerBound
+        while index < versionStart, bytes[index].isSIPToken { index += 1 }
+        let method = line.lowerBound..<index
+        guard !method.isEmpty, index < versionStart, bytes[index] == ASCII.space else { return nil }
+        var uriStart = index
+        while uriStart < versionStart, bytes[uriStart] == ASCII.space { uriStart += 1 }
+        var uriEnd = versionStart
+        while uriEnd > uriStart, bytes[uriEnd - 1] == ASCII.space { uriEnd -= 1 }
+        guard uriEnd > uriStart, uriEnd < versionStart else { return nil }
+        return .request(method: method, uri: uriStart..<uriEnd)
+    }
+
+    private static func parseStrictStartLine(
+        _ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, limits: ParserLimits
+    ) throws(SIPParseError) -> (ParsedHead.StartLine, startLineProblem: SIPParseError?) {
         if let version = try scanVersionPrefix(bytes, line) {
             return (try parseStatusLine(bytes, line, afterVersion: version.end), version.problem)
         }

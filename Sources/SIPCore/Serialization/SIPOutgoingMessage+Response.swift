@@ -4,7 +4,7 @@ extension SIPOutgoingMessage {
     /// To already has one or the status is 100 (§8.2.6.2); a 100 copies Timestamp (§8.2.6.1).
     ///
     /// Works on a request that failed validation too (to answer it with 400): whatever of
-    /// those headers it has is copied as received.
+    /// those headers it has is copied as received, the first of each when one is repeated.
     ///
     /// - Parameters:
     ///   - toTag: the tag to add; a random one when nil.
@@ -18,7 +18,13 @@ extension SIPOutgoingMessage {
         var response = try SIPOutgoingMessage(statusCode: statusCode, reasonPhrase: reasonPhrase)
         var parsed = request
         var viaWritten = false
+        var copied = HeaderNameSet()
         for header in request.headers {
+            // From, To, Call-ID and CSeq take one value (RFC 3261 §7.3.1): the first is answered.
+            if header.name != .via, header.name != .timestamp {
+                guard !copied.contains(header.name) else { continue }
+                copied.insert(header.name)
+            }
             switch header.name {
             case .via:
                 guard let topVia, let vias = try? parsed.via() else {
