@@ -14,6 +14,7 @@ import Synchronization
 public final class SIPServer: Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
+    private let gate: any IngressGate
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let state = Mutex(State())
@@ -24,9 +25,15 @@ public final class SIPServer: Sendable {
         var listeners: [SIPBoundListener] = []
     }
 
-    public init(configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil) {
+    /// - Parameter gate: decides, before parsing, which sources may send to the server
+    ///   (intrusion prevention plugs in here); by default every source is admitted.
+    public init(
+        configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil,
+        gate: any IngressGate = AdmitAllIngressGate()
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.gate = gate
         if let group {
             self.group = group
             self.ownsGroup = false
@@ -69,7 +76,7 @@ public final class SIPServer: Sendable {
         }
         let lookup = engines
         let transport = SIPTransportServer(
-            group: group, configuration: configuration.transport, tls: tls, logger: logger,
+            group: group, configuration: configuration.transport, tls: tls, gate: gate, logger: logger,
             processorFor: { loop in lookup[ObjectIdentifier(loop)]!.value })
         state.withLock {
             $0.transport = transport
