@@ -71,14 +71,33 @@ public enum MessageCheck {
 
     /// Checks the bytes of one message.
     public static func check(bytes: [UInt8], file: String, limits: ParserLimits = .default) -> MessageCheckResult {
+        switch verdict(on: bytes, limits: limits) {
+        case .success(let accepted):
+            return MessageCheckResult(file: file, outcome: .accepted(summary: accepted.summary, callID: accepted.callID))
+        case .failure(let error):
+            return MessageCheckResult(file: file, outcome: .refused(error))
+        }
+    }
+
+    private static func verdict(on bytes: [UInt8], limits: ParserLimits) -> Result<(summary: String, callID: String), SIPParseError> {
         do throws(SIPParseError) {
             var message = try SIPMessage(parsing: bytes, limits: limits)
             try message.validate()
-            let summary = message.method?.name ?? message.statusCode.map(String.init) ?? "?"
+            let summary = summary(of: message.startLine)
             let callID = (try? message.callID().string) ?? "-"
-            return MessageCheckResult(file: file, outcome: .accepted(summary: summary, callID: callID))
+            return .success((summary, callID))
         } catch {
-            return MessageCheckResult(file: file, outcome: .refused(error))
+            return .failure(error)
+        }
+    }
+
+    /// The method or status code. Not inlined: switching on the start line of a message
+    /// inside a typed-throws block crashes the Swift 6.3.1 optimiser (CopyPropagation).
+    @inline(never)
+    private static func summary(of startLine: SIPStartLine) -> String {
+        switch startLine {
+        case .request(let method, _): return method.name
+        case .response(let statusCode, _): return String(statusCode)
         }
     }
 
