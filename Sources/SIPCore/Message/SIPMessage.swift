@@ -88,7 +88,7 @@ public struct SIPMessage: Sendable, CustomStringConvertible {
             bodyLength = declared
         } else {
             guard framing == .datagram else {
-                var error = SIPParseError(.missingContentLength, "Content-Length is required on stream transports", at: head.headerEnd)
+                var error = SIPParseError(.missingContentLength, "Content-Length is required on stream transports (RFC 3261 §18.3)", at: head.headerEnd)
                 base.withUnsafeReadableBytes { error.locate(in: $0) }
                 error.partialMessage = SIPMessage(base: base, head: head, bodyLength: 0, limits: limits)
                 throw error

@@ -142,9 +142,10 @@ public struct SIPStreamFramer: Sendable {
                     if bytes[index] == ASCII.cr, bytes[index + 1] == ASCII.lf, bytes[index + 2] == ASCII.cr {
                         let headLength = index + 4
                         let head = try MessageHeadParser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<headLength]), limits: limits)
-                        if head.deferredProblem != nil {
-                            // Completing the message throws the problem with the head attached, so
-                            // the connection can still be answered (505, 400) before it closes.
+                        if head.deferredProblem != nil || head.contentLength == nil {
+                            // Completing the message throws the problem (a deferred one, or the
+                            // missing Content-Length) with the head attached, so the connection
+                            // can still be answered (505, 400) before it closes.
                             let headBytes = ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<headLength]))
                             _ = try SIPMessage(base: headBytes, head: head, framing: .stream, limits: limits)
                         }

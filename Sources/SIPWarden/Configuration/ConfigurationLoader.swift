@@ -12,8 +12,11 @@ public enum ConfigurationLoader {
     /// The configuration from `file` (nil: none) and `environment`.
     public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async throws(ConfigurationError) -> ServerConfiguration {
         var problems: [ConfigurationProblem] = []
+        var fileHasSettings = false
         if let file {
-            problems += problemsReading(file)
+            let reading = read(file)
+            problems += reading.problems
+            fileHasSettings = reading.hasSettings
         }
         problems += ConfigurationValidator.problems(inEnvironment: environment)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
@@ -22,7 +25,7 @@ public enum ConfigurationLoader {
         do {
             let variables = EnvironmentVariablesProvider(environmentVariables: environment.filter { $0.key.hasPrefix("SIPWARDEN_") })
                 .prefixKeys(with: "sipwarden")
-            if let file {
+            if let file, fileHasSettings {
                 let yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file))
                 reader = ConfigReader(providers: [variables, yaml])
             } else {
@@ -36,7 +39,7 @@ public enum ConfigurationLoader {
 
     /// The problems of a configuration file on its own (`sipwarden config check`).
     public static func check(file: String) async -> [ConfigurationProblem] {
-        let problems = problemsReading(file)
+        let problems = read(file).problems
         guard problems.isEmpty else { return problems }
         do throws(ConfigurationError) {
             _ = try await load(file: file, environment: [:])
@@ -46,14 +49,16 @@ public enum ConfigurationLoader {
         }
     }
 
-    private static func problemsReading(_ file: String) -> [ConfigurationProblem] {
+    /// The problems of the file on its own, and whether it holds any setting (an empty file
+    /// is every default; the YAML provider refuses a document that is not a mapping).
+    private static func read(_ file: String) -> (problems: [ConfigurationProblem], hasSettings: Bool) {
         guard let data = FileManager.default.contents(atPath: file) else {
-            return [ConfigurationProblem(key: "(file)", message: "cannot read \(file)")]
+            return ([ConfigurationProblem(key: "(file)", message: "cannot read \(file)")], false)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return [ConfigurationProblem(key: "(file)", message: "\(file) is not UTF-8 text")]
+            return ([ConfigurationProblem(key: "(file)", message: "\(file) is not UTF-8 text")], false)
         }
-        return ConfigurationValidator.problems(inYAML: text)
+        return (ConfigurationValidator.problems(inYAML: text), !ConfigurationValidator.isEmptyDocument(text))
     }
 
     /// Reads every key (validated already) and checks the rules that involve several keys.

@@ -18,6 +18,14 @@ enum ConfigurationValidator {
         return problems
     }
 
+    /// True when the text holds no YAML document at all (empty, blank or only comments):
+    /// such a file means every default.
+    static func isEmptyDocument(_ text: String) -> Bool {
+        guard let node = try? Yams.compose(yaml: text) else { return true }
+        if case .scalar(let scalar) = node, scalar.string.isEmpty { return true }
+        return false
+    }
+
     private static func walk(_ node: Node, path: String, into problems: inout [ConfigurationProblem]) {
         let label = path.isEmpty ? "(file)" : path
         if let key = ConfigurationSchema.byPath[path] {
