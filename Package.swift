@@ -118,7 +118,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SIPWardenTests",
-            dependencies: ["SIPWarden", "SIPTestSupport", "sipwarden"],
+            dependencies: [
+                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ]
