@@ -8,3 +8,27 @@ extension SocketAddress {
         return ip.contains(":") ? "[\(ip)]\(port)" : "\(ip)\(port)"
     }
 }
+
+extension SocketAddress {
+    /// The IP address as bytes, for a Via `received` parameter (RFC 3261 §18.2.1): IPv4 is
+    /// written digit by digit from the socket address, without inet_ntop and a String; IPv6
+    /// goes through `ipAddress`.
+    public var ipAddressBytes: [UInt8]? {
+        switch self {
+        case .v4(let address):
+            let value = UInt32(bigEndian: address.address.sin_addr.s_addr)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(15)
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                if octet >= 100 { bytes.append(UInt8(ascii: "0") + octet / 100) }
+                if octet >= 10 { bytes.append(UInt8(ascii: "0") + (octet / 10) % 10) }
+                bytes.append(UInt8(ascii: "0") + octet % 10)
+                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+            }
+            return bytes
+        default:
+            return ipAddress.map { Array($0.utf8) }
+        }
+    }
+}

@@ -6,15 +6,29 @@ public import SIPCore
 /// Max-Forwards, Proxy-Require); with no registrar or routes yet, nothing can be reached.
 public struct LocalResponder: Sendable {
     /// Methods the server itself implements (Allow).
-    public var allowedMethods: [SIPMethod] = [.options]
+    public var allowedMethods: [SIPMethod] = [.options] { didSet { rebuildCapabilityHeaders() } }
     /// Extensions it supports (Supported); Require or Proxy-Require naming any other gets 420.
-    public var supportedExtensions: Set<String> = []
+    public var supportedExtensions: Set<String> = [] { didSet { rebuildCapabilityHeaders() } }
     /// Body types it accepts (Accept).
-    public var acceptedContentTypes: [String] = ["application/sdp"]
+    public var acceptedContentTypes: [String] = ["application/sdp"] { didSet { rebuildCapabilityHeaders() } }
     public var identity: ServerIdentity
+
+    /// Allow, and the three headers of the answer to OPTIONS, joined once rather than per request.
+    private(set) var allowHeader: (name: String, value: String) = ("Allow", "")
+    private var capabilityHeaders: [(name: String, value: String)] = []
 
     public init(identity: ServerIdentity) {
         self.identity = identity
+        rebuildCapabilityHeaders()
+    }
+
+    private mutating func rebuildCapabilityHeaders() {
+        allowHeader = ("Allow", allowedMethods.map(\.name).joined(separator: ", "))
+        capabilityHeaders = [
+            allowHeader,
+            ("Accept", acceptedContentTypes.joined(separator: ", ")),
+            ("Supported", supportedExtensions.sorted().joined(separator: ", ")),
+        ]
     }
 
     /// The answer: status, and the headers that status needs.
@@ -34,8 +48,6 @@ public struct LocalResponder: Sendable {
                 && lhs.headers.map { "\($0.name): \($0.value)" } == rhs.headers.map { "\($0.name): \($0.value)" }
         }
     }
-
-    var allowHeader: (name: String, value: String) { ("Allow", allowedMethods.map(\.name).joined(separator: ", ")) }
 
     /// Decides the answer to a request other than ACK and CANCEL.
     public func answer(_ request: inout SIPMessage) throws(SIPParseError) -> Answer {
@@ -59,16 +71,13 @@ public struct LocalResponder: Sendable {
         if case .other = method { return Answer(statusCode: 501, headers: [allowHeader]) }
         guard allowedMethods.contains(method) else { return Answer(statusCode: 405, headers: [allowHeader]) }
         // §8.2.2.3: extensions the request requires but the server does not support.
-        let unsupported = try request.require().map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
+        let required = try request.require()
+        let unsupported = required.isEmpty ? [] : required.map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
         if !unsupported.isEmpty {
             return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
         }
         // §11.2: the answer to OPTIONS lists what the server can do.
-        return Answer(statusCode: 200, headers: [
-            allowHeader,
-            ("Accept", acceptedContentTypes.joined(separator: ", ")),
-            ("Supported", supportedExtensions.sorted().joined(separator: ", ")),
-        ])
+        return Answer(statusCode: 200, headers: capabilityHeaders)
     }
 
     /// §16.3 request validation for a request the server would forward: Max-Forwards 0 is
@@ -78,7 +87,8 @@ public struct LocalResponder: Sendable {
         if let maxForwards = try request.maxForwards(), maxForwards == 0 {
             return Answer(statusCode: 483)
         }
-        let unsupported = try request.proxyRequire().map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
+        let required = try request.proxyRequire()
+        let unsupported = required.isEmpty ? [] : required.map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
         if !unsupported.isEmpty {
             return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
         }

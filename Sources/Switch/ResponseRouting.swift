@@ -10,12 +10,23 @@ struct ResponseRouting {
     /// The top Via value of the response: `received` when the sent-by host is not the packet's
     /// source address (§18.2.1), `received` and `rport` when the client asked for rport
     /// (RFC 3581 §4).
-    func topVia(for via: SIPVia, peer: SIPPeer) -> String? {
-        guard let sourceIP = peer.remote.ipAddress else { return nil }
+    func topVia(for via: SIPVia, peer: SIPPeer) -> SIPString? {
+        guard let sourceIP = peer.remote.ipAddressBytes else { return nil }
+        let received = SIPString(sourceIP)
         let wantsRport = via.rport != .absent
-        let sentByIsSource = Self.sameIP(via.hostAddress, sourceIP)
-        guard wantsRport || !sentByIsSource else { return nil }
-        return via.withSource(received: sourceIP, rport: wantsRport ? peer.remote.port : nil)
+        guard wantsRport || !Self.sentByIsSource(via, received) else { return nil }
+        return via.withSource(received: received, rport: wantsRport ? peer.remote.port : nil)
+    }
+
+    /// Whether the sent-by host is the packet's source address. A dotted quad is compared as
+    /// written: a spelling that differs only in form (leading zeros) gets `received` added,
+    /// which §18.2.1 always allows. IPv6 references are compared as addresses.
+    static func sentByIsSource(_ via: SIPVia, _ sourceIP: SIPString) -> Bool {
+        switch via.hostKind {
+        case .domainName: return false
+        case .ipv4: return via.host == sourceIP
+        case .ipv6: return sameIP(via.hostAddress, sourceIP.string)
+        }
     }
 
     /// The sender for a response. On a connection, the connection. Over UDP the packet's

@@ -37,6 +37,8 @@ public final class SIPEngine: SIPInboundProcessor {
     private let clock: @Sendable () -> SIPInstant
     private let logger: Logger
     private var ticker: RepeatedTask?
+    /// The Server header value as bytes, built once (every answer carries it).
+    private let serverHeader: SIPString?
 
     public init(
         configuration: Configuration, responder: LocalResponder, logger: Logger,
@@ -48,6 +50,7 @@ public final class SIPEngine: SIPInboundProcessor {
         self.clock = clock
         self.table = TransactionTable(configuration: configuration.transactions)
         self.routing = ResponseRouting(forceRport: configuration.forceRport)
+        self.serverHeader = responder.identity.serverHeader.map { SIPString($0) }
     }
 
     /// The monotonic clock the transactions run on.
@@ -214,7 +217,7 @@ public final class SIPEngine: SIPInboundProcessor {
         statistics.answered(answer.statusCode)
     }
 
-    private func statelessTag(_ request: inout SIPMessage) -> String {
+    private func statelessTag(_ request: inout SIPMessage) -> SIPString {
         let callID = (try? request.callID()) ?? SIPString("")
         let fromTag = (try? request.from())?.tag
         let cseq = (try? request.cseq())?.sequence ?? 0
@@ -222,16 +225,16 @@ public final class SIPEngine: SIPInboundProcessor {
         return StatelessTag.make(callID: callID, fromTag: fromTag, cseq: cseq, branch: branch)
     }
 
-    private func buildResponse(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, toTag: String?) -> SIPOutgoingMessage? {
+    private func buildResponse(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, toTag: SIPString?) -> SIPOutgoingMessage? {
         let topVia = (try? request.topVia()).flatMap { routing.topVia(for: $0, peer: peer) }
         do throws(SIPSerializationError) {
             var response = try SIPOutgoingMessage.response(
-                to: request, statusCode: answer.statusCode, reasonPhrase: answer.reasonPhrase, toTag: toTag, topVia: topVia)
+                to: &request, statusCode: answer.statusCode, reasonPhrase: answer.reasonPhrase, toTag: toTag, topVia: topVia)
             for header in answer.headers {
                 try response.append(header.name, header.value)
             }
-            if let server = responder.identity.serverHeader {
-                try response.append(.server, server)
+            if let serverHeader {
+                try response.append(.server, serverHeader)
             }
             return response
         } catch {

@@ -156,4 +156,5 @@ enum ASCII {
     static let plus = UInt8(ascii: "+")
     static let minus = UInt8(ascii: "-")
     static let nul: UInt8 = 0
+    static let zero = UInt8(ascii: "0")
 }

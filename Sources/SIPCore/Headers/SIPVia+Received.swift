@@ -1,3 +1,5 @@
+import NIOCore
+
 extension SIPVia {
     /// This Via with the `received` and `rport` parameters a server adds before sending a
     /// response back (RFC 3261 §18.2.1, RFC 3581 §4): any earlier `received` and `rport` are
@@ -8,14 +10,48 @@ extension SIPVia {
     ///     add none.
     ///   - rport: the packet's source port, or nil to leave `rport` out.
     public func withSource(received: String?, rport: Int?) -> String {
-        var text = "\(protocolName)/\(protocolVersion)/\(transport) \(host)"
-        if let port { text += ":\(port)" }
-        for parameter in parameters
-        where !parameter.name.equalsIgnoringCase("received") && !parameter.name.equalsIgnoringCase("rport") {
-            text += ";" + parameter.description
+        withSource(received: received.map { SIPString($0) }, rport: rport).string
+    }
+
+    /// As above, written straight into bytes (the response path of the server: no String).
+    public func withSource(received: SIPString?, rport: Int?) -> SIPString {
+        let parameters = self.parameters
+        let protocolName = self.protocolName, protocolVersion = self.protocolVersion
+        let transport = self.transport, host = self.host
+        // The rewritten value is never longer than the original plus what is added.
+        let maximum = text.count + 4 + 10 + (received?.count ?? 0) + 7 + 20 + 8
+        var buffer = ByteBuffer()
+        DirectByteWriter.write(into: &buffer, maximum: maximum) { writer in
+            writer.write(protocolName.buffer)
+            writer.write(byte: ASCII.slash)
+            writer.write(protocolVersion.buffer)
+            writer.write(byte: ASCII.slash)
+            writer.write(transport.buffer)
+            writer.write(byte: ASCII.space)
+            writer.write(host.buffer)
+            if let port {
+                writer.write(byte: ASCII.colon)
+                writer.write(decimal: port)
+            }
+            for parameter in parameters
+            where !parameter.name.equalsIgnoringCase("received") && !parameter.name.equalsIgnoringCase("rport") {
+                writer.write(byte: ASCII.semicolon)
+                writer.write(parameter.name.buffer)
+                if let value = parameter.rawValue {
+                    writer.write(byte: ASCII.equals)
+                    writer.write(value.buffer)
+                }
+            }
+            if let received {
+                writer.write(";received=")
+                writer.write(received.buffer)
+            }
+            if let rport {
+                writer.write(";rport=")
+                writer.write(decimal: rport)
+            }
         }
-        if let received { text += ";received=" + received }
-        if let rport { text += ";rport=\(rport)" }
-        return text
+        return SIPString(buffer: buffer)
     }
 }
+

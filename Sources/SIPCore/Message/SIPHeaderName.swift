@@ -223,3 +223,10 @@ public enum SIPHeaderName: UInt8, Sendable, Hashable, CaseIterable, CustomString
         return .extensionHeader
     }
 }
+
+extension SIPHeaderName {
+    /// The canonical spelling as bytes, built once per name: a serialised header shares them.
+    public var canonicalSIPString: SIPString { Self.canonicalSIPStrings[Int(rawValue)] }
+
+    private static let canonicalSIPStrings: [SIPString] = allCases.map { SIPString($0.canonicalName) }
+}

@@ -85,3 +85,31 @@ public enum SIPMethod: Sendable, Hashable, CustomStringConvertible {
         classify(bytes, range) ?? .other(base.sipString(range))
     }
 }
+
+extension SIPMethod {
+    /// The name as bytes; the standard names are built once and shared.
+    var nameSIPString: SIPString {
+        switch self {
+        case .invite: return Self.names[0]
+        case .ack: return Self.names[1]
+        case .bye: return Self.names[2]
+        case .cancel: return Self.names[3]
+        case .register: return Self.names[4]
+        case .options: return Self.names[5]
+        case .info: return Self.names[6]
+        case .prack: return Self.names[7]
+        case .subscribe: return Self.names[8]
+        case .notify: return Self.names[9]
+        case .update: return Self.names[10]
+        case .message: return Self.names[11]
+        case .refer: return Self.names[12]
+        case .publish: return Self.names[13]
+        case .other(let token): return token
+        }
+    }
+
+    private static let names: [SIPString] = [
+        SIPMethod.invite, .ack, .bye, .cancel, .register, .options, .info, .prack, .subscribe, .notify, .update,
+        .message, .refer, .publish,
+    ].map { SIPString($0.name) }
+}

@@ -1,3 +1,5 @@
+import NIOCore
+
 extension SIPOutgoingMessage {
     /// A response to `request`, built as RFC 3261 §8.2.6 says: the Via fields (all, in
     /// order), From, To, Call-ID and CSeq are copied; a To tag is added unless the request's
@@ -15,8 +17,20 @@ extension SIPOutgoingMessage {
         to request: SIPMessage, statusCode: Int, reasonPhrase: String? = nil, toTag: String? = nil,
         topVia: String? = nil
     ) throws(SIPSerializationError) -> SIPOutgoingMessage {
-        var response = try SIPOutgoingMessage(statusCode: statusCode, reasonPhrase: reasonPhrase)
         var parsed = request
+        return try response(
+            to: &parsed, statusCode: statusCode, reasonPhrase: reasonPhrase, toTag: toTag.map { SIPString($0) },
+            topVia: topVia.map { SIPString($0) })
+    }
+
+    /// As above, on a request whose parsed values are cached in place (the To and Via
+    /// values it reads are usually parsed already), with the tag and top Via as bytes.
+    public static func response(
+        to request: inout SIPMessage, statusCode: Int, reasonPhrase: String? = nil, toTag: SIPString?,
+        topVia: SIPString?
+    ) throws(SIPSerializationError) -> SIPOutgoingMessage {
+        var response = try SIPOutgoingMessage(statusCode: statusCode, reasonPhrase: reasonPhrase)
+        response.reserveHeaderCapacity(request.headers.count + 4)
         var viaWritten = false
         var copied = HeaderNameSet()
         for header in request.headers {
@@ -27,7 +41,7 @@ extension SIPOutgoingMessage {
             }
             switch header.name {
             case .via:
-                guard let topVia, let vias = try? parsed.via() else {
+                guard let topVia, let vias = try? request.via() else {
                     try response.append(header.rawName, header.unfoldedValue)
                     continue
                 }
@@ -42,12 +56,17 @@ extension SIPOutgoingMessage {
             case .to:
                 var value = header.unfoldedValue
                 // A To that does not parse is copied as it is: there is no safe place for a tag.
-                if statusCode != 100, let to = try? parsed.to(), to.tag == nil {
-                    let tag = toTag ?? SIPTag.random()
-                    guard !tag.isEmpty, tag.utf8.allSatisfy(\.isSIPToken) else {
+                if statusCode != 100, let to = try? request.to(), to.tag == nil {
+                    let tag = toTag ?? SIPString(SIPTag.random())
+                    guard !tag.isEmpty, tag.buffer.readableBytesView.allSatisfy(\.isSIPToken) else {
                         throw SIPSerializationError(.invalidTag, "To tag must be a token")
                     }
-                    value = SIPString(value.string + ";tag=" + tag)
+                    var tagged = ByteBuffer()
+                    tagged.reserveCapacity(value.count + 5 + tag.count)
+                    tagged.writeImmutableBuffer(value.buffer)
+                    tagged.writeStaticString(";tag=")
+                    tagged.writeImmutableBuffer(tag.buffer)
+                    value = SIPString(buffer: tagged)
                 }
                 try response.append(header.rawName, value)
             case .timestamp where statusCode == 100:

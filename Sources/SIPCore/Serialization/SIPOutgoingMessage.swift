@@ -44,7 +44,12 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
         guard (100...699).contains(statusCode) else {
             throw SIPSerializationError(.invalidStatusCode, "status code \(statusCode) outside 100-699")
         }
-        let reason = SIPString(reasonPhrase ?? SIPReasonPhrases.phrase(for: statusCode))
+        guard let reasonPhrase else {
+            // The RFC's phrases are built once and shared: a response costs no allocation here.
+            startLine = .response(statusCode: statusCode, reasonPhrase: SIPReasonPhrases.sipString(for: statusCode))
+            return
+        }
+        let reason = SIPString(reasonPhrase)
         try Self.checkValue(reason, what: "reason phrase")
         startLine = .response(statusCode: statusCode, reasonPhrase: reason)
     }
@@ -56,10 +61,19 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
 
     /// Appends a header field with its canonical name.
     public mutating func append(_ name: SIPHeaderName, _ value: String) throws(SIPSerializationError) {
+        try append(name, SIPString(value))
+    }
+
+    /// Appends a header field with its canonical name, the value given as bytes.
+    public mutating func append(_ name: SIPHeaderName, _ value: SIPString) throws(SIPSerializationError) {
         guard name != .extensionHeader else {
             throw SIPSerializationError(.invalidHeaderName, "an extension header needs its name")
         }
-        try append(SIPString(name.canonicalName), SIPString(value))
+        guard name != .contentLength else {
+            throw SIPSerializationError(.contentLengthIsComputed, "Content-Length is computed from the body")
+        }
+        try Self.checkValue(value, what: "value of \(name.canonicalName)")
+        headers.append(Header(name: name.canonicalSIPString, value: value))
     }
 
     /// Appends a header field from bytes (as copied from a parsed message).
@@ -67,11 +81,16 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
         guard !name.isEmpty, name.buffer.readableBytesView.allSatisfy(\.isSIPToken) else {
             throw SIPSerializationError(.invalidHeaderName, "header name \(name.string.debugDescription) is not a token")
         }
-        if SIPHeaderName(name.string) == .contentLength {
+        if name.equalsIgnoringCase("content-length") || name.equalsIgnoringCase("l") {
             throw SIPSerializationError(.contentLengthIsComputed, "Content-Length is computed from the body")
         }
         try Self.checkValue(value, what: "value of \(name.string)")
         headers.append(Header(name: name, value: value))
+    }
+
+    /// Room for `count` headers, so that appending them does not grow the list step by step.
+    public mutating func reserveHeaderCapacity(_ count: Int) {
+        headers.reserveCapacity(count)
     }
 
     /// Removes every field called `name` (case-insensitive, compact forms included).
@@ -86,35 +105,61 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
 
     /// Writes the message: start line, headers in order, Content-Length, empty line, body.
     public func serialize(into buffer: inout ByteBuffer) {
+        let size = serializedSize
+        DirectByteWriter.write(into: &buffer, maximum: size) { writer in
+            switch startLine {
+            case .request(let method, let uri):
+                switch method {
+                case .other(let token): writer.write(token.buffer)
+                default: writer.write(method.nameSIPString.buffer)
+                }
+                writer.write(byte: ASCII.space)
+                writer.write(uri.buffer)
+                writer.write(" SIP/2.0\r\n")
+            case .response(let code, let reason):
+                writer.write("SIP/2.0 ")
+                writer.write(decimal: code)
+                writer.write(byte: ASCII.space)
+                writer.write(reason.buffer)
+                writer.write("\r\n")
+            }
+            for header in headers {
+                writer.write(header.name.buffer)
+                writer.write(": ")
+                writer.write(header.value.buffer)
+                writer.write("\r\n")
+            }
+            writer.write("Content-Length: ")
+            writer.write(decimal: body.readableBytes)
+            writer.write("\r\n\r\n")
+            writer.write(body)
+            assert(writer.count == size)
+        }
+    }
+
+    /// The exact length of the serialised message.
+    var serializedSize: Int {
+        var size: Int
         switch startLine {
         case .request(let method, let uri):
-            buffer.writeString(method.name)
-            buffer.writeInteger(ASCII.space)
-            buffer.writeImmutableBuffer(uri.buffer)
-            buffer.writeStaticString(" SIP/2.0\r\n")
+            switch method {
+            case .other(let token): size = token.count
+            default: size = method.nameSIPString.count
+            }
+            size += 1 + uri.count + 10
         case .response(let code, let reason):
-            buffer.writeStaticString("SIP/2.0 ")
-            buffer.writeString(String(code))
-            buffer.writeInteger(ASCII.space)
-            buffer.writeImmutableBuffer(reason.buffer)
-            buffer.writeStaticString("\r\n")
+            size = 8 + DirectByteWriter.decimalLength(code) + 1 + reason.count + 2
         }
         for header in headers {
-            buffer.writeImmutableBuffer(header.name.buffer)
-            buffer.writeStaticString(": ")
-            buffer.writeImmutableBuffer(header.value.buffer)
-            buffer.writeStaticString("\r\n")
+            size += header.name.count + 2 + header.value.count + 2
         }
-        buffer.writeStaticString("Content-Length: ")
-        buffer.writeString(String(body.readableBytes))
-        buffer.writeStaticString("\r\n\r\n")
-        buffer.writeImmutableBuffer(body)
+        size += 16 + DirectByteWriter.decimalLength(body.readableBytes) + 4 + body.readableBytes
+        return size
     }
 
     /// The message as bytes.
     public var serialized: ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(256 + headers.count * 48 + body.readableBytes)
         serialize(into: &buffer)
         return buffer
     }
@@ -123,10 +168,16 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
 
     /// CR, LF and NUL are refused in every value (RFC 3261 §7.3.1 has no escape for them in
     /// a header line; letting one through would let input inject headers).
-    static func checkValue(_ value: SIPString, what: String) throws(SIPSerializationError) {
-        if let bad = value.buffer.readableBytesView.first(where: { $0 == ASCII.cr || $0 == ASCII.lf || $0 == ASCII.nul }) {
+    static func checkValue(_ value: SIPString, what: @autoclosure () -> String) throws(SIPSerializationError) {
+        let bad = value.buffer.withUnsafeReadableBytes { bytes -> UInt8? in
+            for byte in bytes where byte <= ASCII.cr && (byte == ASCII.cr || byte == ASCII.lf || byte == ASCII.nul) {
+                return byte
+            }
+            return nil
+        }
+        if let bad {
             let name = bad == ASCII.nul ? "NUL" : (bad == ASCII.cr ? "CR" : "LF")
-            throw SIPSerializationError(.illegalCharacter, "\(name) inside the \(what)")
+            throw SIPSerializationError(.illegalCharacter, "\(name) inside the \(what())")
         }
     }
 }

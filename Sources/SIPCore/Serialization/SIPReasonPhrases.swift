@@ -1,5 +1,14 @@
 /// Default reason phrases (RFC 3261 §21 and the RFCs that added codes since).
 public enum SIPReasonPhrases {
+    /// The phrase as bytes, built once per code (a response then shares them).
+    static func sipString(for statusCode: Int) -> SIPString {
+        if let phrase = prebuilt[statusCode] { return phrase }
+        return SIPString(phrase(for: statusCode))
+    }
+
+    private static let prebuilt: [Int: SIPString] = Dictionary(
+        uniqueKeysWithValues: (100...699).map { ($0, SIPString(phrase(for: $0))) })
+
     public static func phrase(for statusCode: Int) -> String {
         switch statusCode {
         case 100: return "Trying"

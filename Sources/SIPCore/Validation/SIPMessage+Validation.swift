@@ -31,8 +31,17 @@ extension SIPMessage {
         // List headers whose rules span fields (the Via count, a lone '*' Contact) are read
         // whole, through the cached accessors, when their first field comes up.
         var listsRead: (via: Bool, contact: Bool, route: Bool, recordRoute: Bool) = (false, false, false, false)
+        // The first From and To are read through their cached accessors too (the same grammar
+        // as HeaderValidator's): a response copies them and a stateless tag hashes them.
+        var firstRead: (from: Bool, to: Bool) = (false, false)
         for field in fields {
             switch field.name {
+            case .from where !firstRead.from:
+                firstRead.from = true
+                _ = try from()
+            case .to where !firstRead.to:
+                firstRead.to = true
+                _ = try to()
             case .via where !listsRead.via:
                 listsRead.via = true
                 _ = try via()

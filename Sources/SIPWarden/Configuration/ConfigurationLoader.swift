@@ -86,6 +86,7 @@ public enum ConfigurationLoader {
         if let force = reader.bool(forKey: "sip.force_rport") { configuration.transport.forceRport = force }
         if let value = int("sip.udp.vector_read_count") { configuration.transport.udpVectorReadCount = value }
         if let value = int("sip.udp.max_datagram_size") { configuration.transport.udpMaxDatagramSize = value }
+        if let value = int("sip.udp.receive_buffer_size") { configuration.transport.udpReceiveBufferSize = value }
         if let value = int("sip.udp.sockets_per_address") { configuration.transport.udpSocketsPerAddress = value }
         if let value = int("sip.tcp.idle_timeout") { configuration.transport.idleTimeout = .seconds(value) }
         if let value = int("sip.tcp.message_assembly_timeout") { configuration.transport.messageAssemblyTimeout = .seconds(value) }

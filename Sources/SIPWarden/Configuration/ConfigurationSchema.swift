@@ -23,6 +23,7 @@ enum ConfigurationSchema {
         Key(path: "sip.force_rport", kind: .boolean, meaning: "answer UDP requests at their source port even without rport"),
         Key(path: "sip.udp.vector_read_count", kind: .integer(1...256), meaning: "datagrams read per system call"),
         Key(path: "sip.udp.max_datagram_size", kind: .integer(512...65_535), meaning: "largest datagram read whole, in bytes"),
+        Key(path: "sip.udp.receive_buffer_size", kind: .integer(65_536...268_435_456), meaning: "SO_RCVBUF of each UDP socket, in bytes (capped by net.core.rmem_max)"),
         Key(path: "sip.udp.sockets_per_address", kind: .integer(1...256), meaning: "UDP sockets per address (default: one per thread)"),
         Key(path: "sip.tcp.idle_timeout", kind: .integer(1...86_400), meaning: "seconds before an idle connection is closed"),
         Key(path: "sip.tcp.message_assembly_timeout", kind: .integer(1...3_600), meaning: "seconds a started message may take to arrive"),
