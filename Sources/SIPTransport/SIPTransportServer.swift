@@ -59,6 +59,15 @@ public final class SIPTransportServer: Sendable {
         public var description: String { "cannot listen on \(listener): \(reason)" }
     }
 
+    /// A socket error as the system words it ("Address already in use"), without NIO's
+    /// internal call names.
+    static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode))
+        }
+        return "\(error)"
+    }
+
     /// Binds every listener; on any failure, closes those already bound and throws.
     public func start(_ listeners: [SIPListenAddress]) async throws -> [SIPBoundListener] {
         var bound: [SIPBoundListener] = []
@@ -79,7 +88,7 @@ public final class SIPTransportServer: Sendable {
             throw error
         } catch {
             await stop()
-            throw StartError(listener: listeners[bound.count], reason: "\(error)")
+            throw StartError(listener: listeners[bound.count], reason: Self.reason(error))
         }
         return bound
     }
@@ -108,6 +117,14 @@ public final class SIPTransportServer: Sendable {
         let loops = Array(group.makeIterator())
         let count = min(configuration.udpSocketsPerAddress ?? loops.count, max(loops.count, 1) * 4)
         var port = listener.port
+        if count > 1 {
+            // SO_REUSEPORT lets any process of the same user join the group and take a share
+            // of the traffic, so a second server would start without a word. A plain socket
+            // bound first fails if anyone holds the port, and picks the port when 0 is asked.
+            let probe = try await DatagramBootstrap(group: loops[0]).bind(host: listener.host, port: port).get()
+            port = probe.localAddress?.port ?? port
+            try await probe.close()
+        }
         var firstAddress: SocketAddress?
         for index in 0..<count {
             let channel = try await udpBootstrap(on: loops[index % loops.count], shared: count > 1)
@@ -129,8 +146,9 @@ public final class SIPTransportServer: Sendable {
         let gate = self.gate
         let processorFor = self.processorFor
         let slots = configuration.udpVectorReadCount
+        // No SO_REUSEADDR: on UDP it would let another socket bind the same port and take the
+        // traffic (TIME_WAIT, its purpose, is TCP's).
         return DatagramBootstrap(group: loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: shared ? 1 : 0)
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.udpReceiveBufferSize))
             .channelOption(.datagramVectorReadMessageCount, value: slots)

@@ -70,11 +70,14 @@ struct ConfigCheckCommand: AsyncParsableCommand {
             print("OK  \(file)")
             return
         }
+        // A file that cannot be read is a usage error (standard error, status 2); the problems
+        // of a file that was read are the command's findings (standard output, status 1).
+        if problems.contains(where: { $0.key == "(file)" && $0.message.hasPrefix("cannot read") }) {
+            StandardError.write("\(file): \(problems[0].message)")
+            throw ExitCode(2)
+        }
         for problem in problems {
             print("\(file): \(problem)")
-        }
-        if problems.contains(where: { $0.key == "(file)" && $0.message.hasPrefix("cannot read") }) {
-            throw ExitCode(2)
         }
         throw ExitCode(1)
     }

@@ -10,7 +10,12 @@ enum ConfigurationValidator {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            return [ConfigurationProblem(key: "(file)", message: "not valid YAML: \(error)")]
+            // The parser's message is two lines of words, then a snippet with a caret: the
+            // words are reported on one line.
+            let lines = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            var text = lines.prefix(2).joined(separator: " ")
+            if text.hasSuffix(":") { text.removeLast() }
+            return [ConfigurationProblem(key: "(file)", message: "not valid YAML: \(text)")]
         }
         guard let node else { return [] }  // an empty file: every default
         var problems: [ConfigurationProblem] = []

@@ -94,7 +94,12 @@ public enum ServeRunner {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as SIPTransportServer.StartError {
+            // A listener that cannot be bound is a start-up problem like a bad setting.
+            throw StartupError(lines: [error.description])
+        }
     }
 
     static func reloadSettings(
