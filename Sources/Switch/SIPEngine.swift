@@ -209,11 +209,26 @@ public final class SIPEngine: SIPInboundProcessor {
 
     // MARK: - Answers
 
+    /// Answers without a transaction: the response is written straight into the buffer that
+    /// is sent (the same bytes `buildResponse` would serialise).
     private func sendStateless(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
         let tag = statelessTag(&request)
-        guard let response = buildResponse(answer, to: &request, peer: peer, toTag: tag) else { return }
-        let topVia = try? request.topVia()
-        routing.replies(for: topVia, peer: peer, replies: replies).send(response.serialized)
+        let via = try? request.topVia()
+        let topVia = via.flatMap { routing.topVia(for: $0, peer: peer) }
+        var extraHeaders = answer.headers.map { SIPOutgoingMessage.Header(name: SIPString($0.name), value: SIPString($0.value)) }
+        if let serverHeader {
+            extraHeaders.append(SIPOutgoingMessage.Header(name: SIPHeaderName.server.canonicalSIPString, value: serverHeader))
+        }
+        var bytes = ByteBuffer()
+        do throws(SIPSerializationError) {
+            try SIPOutgoingMessage.writeResponse(
+                to: &request, statusCode: answer.statusCode, reasonPhrase: answer.reasonPhrase.map { SIPString($0) },
+                toTag: tag, topVia: topVia, extraHeaders: extraHeaders, into: &bytes)
+        } catch {
+            logger.debug("response not built", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+            return
+        }
+        routing.replies(for: via, peer: peer, replies: replies).send(bytes)
         statistics.answered(answer.statusCode)
     }
 

@@ -15,6 +15,11 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
     public struct Header: Sendable, Hashable {
         public let name: SIPString
         public let value: SIPString
+
+        public init(name: SIPString, value: SIPString) {
+            self.name = name
+            self.value = value
+        }
     }
 
     public private(set) var startLine: StartLine
@@ -78,14 +83,21 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
 
     /// Appends a header field from bytes (as copied from a parsed message).
     public mutating func append(_ name: SIPString, _ value: SIPString) throws(SIPSerializationError) {
-        guard !name.isEmpty, name.buffer.readableBytesView.allSatisfy(\.isSIPToken) else {
+        try Self.checkHeader(name, value)
+        headers.append(Header(name: name, value: value))
+    }
+
+    /// The checks of every appended header: the name is a token other than Content-Length,
+    /// the value has no CR, LF or NUL.
+    static func checkHeader(_ name: SIPString, _ value: SIPString) throws(SIPSerializationError) {
+        let isToken = name.buffer.withUnsafeReadableBytes { bytes in !bytes.isEmpty && bytes.allSatisfy(\.isSIPToken) }
+        guard isToken else {
             throw SIPSerializationError(.invalidHeaderName, "header name \(name.string.debugDescription) is not a token")
         }
-        if name.equalsIgnoringCase("content-length") || name.equalsIgnoringCase("l") {
+        if name.count <= 14, name.equalsIgnoringCase("content-length") || name.equalsIgnoringCase("l") {
             throw SIPSerializationError(.contentLengthIsComputed, "Content-Length is computed from the body")
         }
-        try Self.checkValue(value, what: "value of \(name.string)")
-        headers.append(Header(name: name, value: value))
+        try checkValue(value, what: "value of \(name.string)")
     }
 
     /// Room for `count` headers, so that appending them does not grow the list step by step.
