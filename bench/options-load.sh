@@ -248,7 +248,9 @@ run_step() {
         ok=$((ok + $(stat_column "$gdir/stat.csv" 'SuccessfulCall(C)')))
         created=$((created + $(stat_column "$gdir/stat.csv" 'OutgoingCall(C)')))
         offered_rate=$(awk -v a="$offered_rate" -v b="$(stat_column "$gdir/stat.csv" 'CallRate(C)')" 'BEGIN { print a + b }')
-        gen_cpu=$(awk -v a="$gen_cpu" -v f="$gdir/cpu.txt" 'BEGIN { getline l < f; split(l, t, " "); print a + t[1] + t[2] }')
+        # GNU time writes "Command exited with non-zero status N" first when SIPp fails:
+        # the times are on the last line.
+        gen_cpu=$(awk -v a="$gen_cpu" -v f="$gdir/cpu.txt" 'BEGIN { while ((getline x < f) > 0) l = x; split(l, t, " "); print a + t[1] + t[2] }')
     done
     local planned=$((calls * count))
     local elapsed server_ticks busiest

@@ -35,6 +35,21 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == .info)
     }
 
+    @Test("config/sipwarden.example.yaml is valid and states the embedded defaults")
+    func exampleFile() async throws {
+        let path = Fixtures.url("../../config/sipwarden.example.yaml").standardizedFileURL.path
+        let example = try await ConfigurationLoader.load(file: path, environment: [:])
+        let defaults = ServerConfiguration()
+        #expect(example.effectiveListeners == defaults.effectiveListeners)
+        #expect(example.domains == defaults.domains)
+        #expect(example.serverHeader == defaults.serverHeader)
+        #expect(example.transport == defaults.transport)
+        #expect(example.timers == defaults.timers)
+        #expect(example.maxTransactions == defaults.maxTransactions)
+        #expect(example.threads == defaults.threads)
+        #expect(example.logLevel == defaults.logLevel)
+    }
+
     @Test("every key is read from the file")
     func fullFile() async throws {
         let path = try Self.write("""
