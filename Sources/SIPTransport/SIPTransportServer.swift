@@ -59,6 +59,14 @@ public final class SIPTransportServer: Sendable {
         public var description: String { "cannot listen on \(listener): \(reason)" }
     }
 
+    /// A sender on the open TCP/TLS connection from `remote`, for a request to that peer: a
+    /// phone behind NAT or a firewall can only be reached on the connection it opened (RFC
+    /// 3261 §18.1.1 reuses it for responses, RFC 5626 for requests too). Nil when there is
+    /// none; the proxy opens one then.
+    public func sender(onConnectionFrom remote: SocketAddress) -> SIPReplySender? {
+        connections.connection(to: remote).map { SIPReplySender(channel: $0, destination: nil) }
+    }
+
     /// A socket error as the system words it ("Address already in use"), without NIO's
     /// internal call names.
     static func reason(_ error: any Error) -> String {

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import NIOCore
+public import NIOCore
 public import NIOPosix
 import NIOSSL
 import SIPCore
@@ -120,6 +120,12 @@ public final class SIPServer: Sendable {
             total.add(stats)
         }
         return total
+    }
+
+    /// A sender on the open TCP/TLS connection from `remote` (see
+    /// `SIPTransportServer.sender(onConnectionFrom:)`).
+    public func sender(onConnectionFrom remote: SocketAddress) -> SIPReplySender? {
+        state.withLock { $0.transport }?.sender(onConnectionFrom: remote)
     }
 
     /// Open TCP/TLS connections.
