@@ -372,6 +372,18 @@ struct FuzzHarness {
                 }
             }
         }
+        // The server's stateless path: the top Via rewritten in bytes and the answer written
+        // in one pass must be the very bytes of the builder, or refused by both.
+        var forServer = message
+        let topVia = (try? forServer.topVia())?.withSource(received: SIPString("192.0.2.7"), rport: 5060)
+        var written = ByteBuffer()
+        let wroteOK = (try? SIPOutgoingMessage.writeResponse(
+            to: &forServer, statusCode: responseStatus, toTag: "f1", topVia: topVia, into: &written)) != nil
+        var forBuilder = message
+        let built = try? SIPOutgoingMessage.response(to: &forBuilder, statusCode: responseStatus, toTag: "f1", topVia: topVia)
+        if wroteOK != (built != nil) || (wroteOK && built?.serialized != written) {
+            fail("\(origin): writeResponse and response(to:) disagree")
+        }
         // A tag that is not a token must be refused, not written into the To header.
         var copy = message
         if isValid, let to = try? copy.to(), to.tag == nil,

@@ -18,10 +18,8 @@ extension SIPVia {
         let parameters = self.parameters
         let protocolName = self.protocolName, protocolVersion = self.protocolVersion
         let transport = self.transport, host = self.host
-        // The rewritten value is never longer than the original plus what is added.
-        let maximum = text.count + 4 + 10 + (received?.count ?? 0) + 7 + 20 + 8
         var buffer = ByteBuffer()
-        DirectByteWriter.write(into: &buffer, maximum: maximum) { writer in
+        DirectByteWriter.write(into: &buffer) { writer in
             writer.write(protocolName.buffer)
             writer.write(byte: ASCII.slash)
             writer.write(protocolVersion.buffer)

@@ -62,26 +62,21 @@ extension SIPOutgoingMessage {
         let reason = reasonPhrase ?? SIPReasonPhrases.sipString(for: statusCode)
         if reasonPhrase != nil { try checkValue(reason, what: "reason phrase") }
         let tag = try responseToTag(toTag)
-        // Pass 1: check every value and size the message exactly.
-        var size = 8 + DirectByteWriter.decimalLength(statusCode) + 1 + reason.count + 2
+        // Every value is checked before anything is written.
         try forEachResponseHeader(of: &request, statusCode: statusCode, toTag: tag, topVia: topVia) {
-            name, value, tag throws(SIPSerializationError) in
+            name, value, _ throws(SIPSerializationError) in
             try checkHeader(name, value)
-            size += name.count + 2 + value.count + (tag.map { 5 + $0.count } ?? 0) + 2
         }
         for header in extraHeaders {
             try checkHeader(header.name, header.value)
-            size += header.name.count + 2 + header.value.count + 2
         }
-        size += 19 + 4  // "Content-Length: 0" CRLF CRLF
-        // Pass 2: write.
-        DirectByteWriter.write(into: &buffer, maximum: size) { writer in
+        DirectByteWriter.write(into: &buffer) { writer in
             writer.write("SIP/2.0 ")
             writer.write(decimal: statusCode)
             writer.write(byte: ASCII.space)
             writer.write(reason.buffer)
             writer.write("\r\n")
-            // Checked in pass 1, and the same request gives the same headers.
+            // Checked above; the same request gives the same headers.
             try? forEachResponseHeader(of: &request, statusCode: statusCode, toTag: tag, topVia: topVia) { name, value, tag in
                 writer.write(name.buffer)
                 writer.write(": ")

@@ -117,14 +117,10 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
 
     /// Writes the message: start line, headers in order, Content-Length, empty line, body.
     public func serialize(into buffer: inout ByteBuffer) {
-        let size = serializedSize
-        DirectByteWriter.write(into: &buffer, maximum: size) { writer in
+        DirectByteWriter.write(into: &buffer) { writer in
             switch startLine {
             case .request(let method, let uri):
-                switch method {
-                case .other(let token): writer.write(token.buffer)
-                default: writer.write(method.nameSIPString.buffer)
-                }
+                writer.write(method.nameSIPString.buffer)
                 writer.write(byte: ASCII.space)
                 writer.write(uri.buffer)
                 writer.write(" SIP/2.0\r\n")
@@ -145,28 +141,7 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
             writer.write(decimal: body.readableBytes)
             writer.write("\r\n\r\n")
             writer.write(body)
-            assert(writer.count == size)
         }
-    }
-
-    /// The exact length of the serialised message.
-    var serializedSize: Int {
-        var size: Int
-        switch startLine {
-        case .request(let method, let uri):
-            switch method {
-            case .other(let token): size = token.count
-            default: size = method.nameSIPString.count
-            }
-            size += 1 + uri.count + 10
-        case .response(let code, let reason):
-            size = 8 + DirectByteWriter.decimalLength(code) + 1 + reason.count + 2
-        }
-        for header in headers {
-            size += header.name.count + 2 + header.value.count + 2
-        }
-        size += 16 + DirectByteWriter.decimalLength(body.readableBytes) + 4 + body.readableBytes
-        return size
     }
 
     /// The message as bytes.
