@@ -19,7 +19,11 @@ extension SIPVia {
         let protocolName = self.protocolName, protocolVersion = self.protocolVersion
         let transport = self.transport, host = self.host
         var buffer = ByteBuffer()
-        DirectByteWriter.write(into: &buffer) { writer in
+        // The rewritten value is never longer than the original (spacing is normalised, the
+        // old received and rport dropped) plus what is added; should that bound ever fall
+        // short, the value is counted and written again.
+        let bound = text.count + 10 + (received?.count ?? 0) + 7 + 20
+        let write = { (writer: inout DirectByteWriter) in
             writer.write(protocolName.buffer)
             writer.write(byte: ASCII.slash)
             writer.write(protocolVersion.buffer)
@@ -48,6 +52,9 @@ extension SIPVia {
                 writer.write(";rport=")
                 writer.write(decimal: rport)
             }
+        }
+        if !DirectByteWriter.write(into: &buffer, maximum: bound, write) {
+            DirectByteWriter.write(into: &buffer, write)
         }
         return SIPString(buffer: buffer)
     }

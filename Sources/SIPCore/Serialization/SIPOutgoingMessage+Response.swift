@@ -62,21 +62,27 @@ extension SIPOutgoingMessage {
         let reason = reasonPhrase ?? SIPReasonPhrases.sipString(for: statusCode)
         if reasonPhrase != nil { try checkValue(reason, what: "reason phrase") }
         let tag = try responseToTag(toTag)
-        // Every value is checked before anything is written.
+        // Pass 1: every value is checked, and the size counted, before anything is written.
+        var size = 8 + DirectByteWriter.decimalLength(statusCode) + 1 + reason.count + 2
         try forEachResponseHeader(of: &request, statusCode: statusCode, toTag: tag, topVia: topVia) {
-            name, value, _ throws(SIPSerializationError) in
+            name, value, tag throws(SIPSerializationError) in
             try checkHeader(name, value)
+            size += name.count + 2 + value.count + (tag.map { 5 + $0.count } ?? 0) + 2
         }
         for header in extraHeaders {
             try checkHeader(header.name, header.value)
+            size += header.name.count + 2 + header.value.count + 2
         }
-        DirectByteWriter.write(into: &buffer) { writer in
+        size += 19 + 4  // "Content-Length: 0" CRLF CRLF
+        // Pass 2: written within that size; a mismatch (a bug) refuses the response rather
+        // than sending a partial one.
+        let complete = DirectByteWriter.write(into: &buffer, maximum: size) { writer in
             writer.write("SIP/2.0 ")
             writer.write(decimal: statusCode)
             writer.write(byte: ASCII.space)
             writer.write(reason.buffer)
             writer.write("\r\n")
-            // Checked above; the same request gives the same headers.
+            // Checked in pass 1; the same request gives the same headers.
             try? forEachResponseHeader(of: &request, statusCode: statusCode, toTag: tag, topVia: topVia) { name, value, tag in
                 writer.write(name.buffer)
                 writer.write(": ")
@@ -94,6 +100,9 @@ extension SIPOutgoingMessage {
                 writer.write("\r\n")
             }
             writer.write("Content-Length: 0\r\n\r\n")
+        }
+        guard complete else {
+            throw SIPSerializationError(.sizeMismatch, "response larger than counted")
         }
     }
 

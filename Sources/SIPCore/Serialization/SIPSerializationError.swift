@@ -12,6 +12,9 @@ public struct SIPSerializationError: Error, Sendable, Hashable, CustomStringConv
         /// Content-Length is written from the body, never taken from the caller.
         case contentLengthIsComputed = "content-length-is-computed"
         case bodyTooLarge = "body-too-large"
+        /// A one-pass response came out larger than it was counted (a bug, refused rather
+        /// than sent in part).
+        case sizeMismatch = "size-mismatch"
     }
 
     public let code: Code
