@@ -15,7 +15,10 @@ public struct LocalResponder: Sendable {
 
     /// Allow, and the three headers of the answer to OPTIONS, joined once rather than per request.
     private(set) var allowHeader: (name: String, value: String) = ("Allow", "")
-    private var capabilityHeaders: [(name: String, value: String)] = []
+    /// The answers that depend only on the settings, made once.
+    private var optionsAnswer = Answer(statusCode: 200)
+    private var notAllowedAnswer = Answer(statusCode: 405)
+    private var notImplementedAnswer = Answer(statusCode: 501)
 
     public init(identity: ServerIdentity) {
         self.identity = identity
@@ -24,23 +27,33 @@ public struct LocalResponder: Sendable {
 
     private mutating func rebuildCapabilityHeaders() {
         allowHeader = ("Allow", allowedMethods.map(\.name).joined(separator: ", "))
-        capabilityHeaders = [
+        optionsAnswer = Answer(statusCode: 200, headers: [
             allowHeader,
             ("Accept", acceptedContentTypes.joined(separator: ", ")),
             ("Supported", supportedExtensions.sorted().joined(separator: ", ")),
-        ]
+        ])
+        notAllowedAnswer = Answer(statusCode: 405, headers: [allowHeader])
+        notImplementedAnswer = Answer(statusCode: 501, headers: [allowHeader])
     }
 
     /// The answer: status, and the headers that status needs.
     public struct Answer: Sendable, Equatable {
         public var statusCode: Int
         public var reasonPhrase: String?
-        public var headers: [(name: String, value: String)]
+        public var headers: [(name: String, value: String)] { didSet { wireHeaders = Self.wire(headers) } }
+        /// The headers as bytes, made once when the answer is made: the answers the responder
+        /// keeps ready (200 to OPTIONS, 405, 501) cost no conversion per request.
+        public private(set) var wireHeaders: [SIPOutgoingMessage.Header]
 
         public init(statusCode: Int, reasonPhrase: String? = nil, headers: [(name: String, value: String)] = []) {
             self.statusCode = statusCode
             self.reasonPhrase = reasonPhrase
             self.headers = headers
+            self.wireHeaders = Self.wire(headers)
+        }
+
+        private static func wire(_ headers: [(name: String, value: String)]) -> [SIPOutgoingMessage.Header] {
+            headers.map { SIPOutgoingMessage.Header(name: SIPString($0.name), value: SIPString($0.value)) }
         }
 
         public static func == (lhs: Answer, rhs: Answer) -> Bool {
@@ -68,8 +81,8 @@ public struct LocalResponder: Sendable {
         }
         // §8.2.1: an unknown method is 501, a known one the server does not implement 405;
         // both carry Allow.
-        if case .other = method { return Answer(statusCode: 501, headers: [allowHeader]) }
-        guard allowedMethods.contains(method) else { return Answer(statusCode: 405, headers: [allowHeader]) }
+        if case .other = method { return notImplementedAnswer }
+        guard allowedMethods.contains(method) else { return notAllowedAnswer }
         // §8.2.2.3: extensions the request requires but the server does not support.
         let required = try request.require()
         let unsupported = required.isEmpty ? [] : required.map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
@@ -77,7 +90,7 @@ public struct LocalResponder: Sendable {
             return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
         }
         // §11.2: the answer to OPTIONS lists what the server can do.
-        return Answer(statusCode: 200, headers: capabilityHeaders)
+        return optionsAnswer
     }
 
     /// §16.3 request validation for a request the server would forward: Max-Forwards 0 is

@@ -215,7 +215,7 @@ public final class SIPEngine: SIPInboundProcessor {
         let tag = statelessTag(&request)
         let via = try? request.topVia()
         let topVia = via.flatMap { routing.topVia(for: $0, peer: peer) }
-        var extraHeaders = answer.headers.map { SIPOutgoingMessage.Header(name: SIPString($0.name), value: SIPString($0.value)) }
+        var extraHeaders = answer.wireHeaders
         if let serverHeader {
             extraHeaders.append(SIPOutgoingMessage.Header(name: SIPHeaderName.server.canonicalSIPString, value: serverHeader))
         }
