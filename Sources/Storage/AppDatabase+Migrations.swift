@@ -1,0 +1,81 @@
+import GRDB
+
+extension AppDatabase {
+    /// Named migrations, applied in order. Never edit one that has shipped: add another.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 accounts, devices, providers, DIDs, registrations") { db in
+            // The paying customer. Money is kept in millionths of the currency unit: exact
+            // sums, no floating point.
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("billing", .text).notNull().defaults(to: "prepaid")
+                    .check { ["prepaid", "postpaid"].contains($0) }
+                t.column("balanceMicros", .integer).notNull().defaults(to: 0)
+                t.column("creditLimitMicros", .integer).notNull().defaults(to: 0).check { $0 >= 0 }
+                t.column("blocked", .boolean).notNull().defaults(to: false)
+                t.column("blockedReason", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+            // A SIP identity. Only digest HA1 values are stored, never the password.
+            try db.create(table: "device") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("account", onDelete: .restrict).notNull()
+                // RFC 3261 §19.1.2: the user part compares case-sensitively.
+                t.column("username", .text).notNull().unique()
+                t.column("realm", .text).notNull()
+                t.column("ha1MD5", .text).notNull()
+                t.column("ha1SHA256", .text).notNull()
+                t.column("callerID", .text)
+                t.column("maxContacts", .integer).notNull().defaults(to: 3).check { $0 >= 1 }
+                t.column("allowedNetworks", .jsonText).notNull().defaults(to: "[]")
+                t.column("maxConcurrentCalls", .integer).notNull().defaults(to: 2).check { $0 >= 0 }
+                t.column("createdAt", .datetime).notNull()
+            }
+            // A carrier: identified by source address, or registered to.
+            try db.create(table: "provider") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("hosts", .jsonText).notNull().defaults(to: "[]")
+                t.column("port", .integer).check { $0 == nil || ($0 >= 1 && $0 <= 65_535) }
+                t.column("transport", .text).notNull().defaults(to: "udp")
+                    .check { ["udp", "tcp", "tls"].contains($0) }
+                t.column("techPrefix", .text).notNull().defaults(to: "")
+                t.column("identification", .text).notNull().defaults(to: "ip")
+                    .check { ["ip", "registration"].contains($0) }
+                t.column("registerUsername", .text)
+                t.column("registerRealm", .text)
+                t.column("registerHA1MD5", .text)
+                t.column("registerHA1SHA256", .text)
+                t.column("registerExpires", .integer).notNull().defaults(to: 3600)
+                t.column("registerCallID", .text).notNull().defaults(to: "keep")
+                    .check { ["keep", "new"].contains($0) }
+                t.column("enabled", .boolean).notNull().defaults(to: true)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "did") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("number", .text).notNull().unique()
+                t.belongsTo("device", onDelete: .cascade).notNull()
+            }
+            // A registrar binding (RFC 3261 §10.3), with where it came from (NAT).
+            try db.create(table: "registration") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("device", onDelete: .cascade).notNull()
+                t.column("contact", .text).notNull()
+                t.column("q", .double)
+                t.column("expiresAt", .datetime).notNull().indexed()
+                t.column("callID", .text).notNull()
+                t.column("cseq", .integer).notNull()
+                t.column("sourceIP", .text).notNull()
+                t.column("sourcePort", .integer).notNull()
+                t.column("transport", .text).notNull()
+                t.column("userAgent", .text)
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["deviceId", "contact"])
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,36 @@
+public import Foundation
+public import GRDB
+
+/// The paying customer. New accounts get the secure defaults: prepaid, zero balance, no
+/// credit (a leaked password then cannot run up a bill).
+public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public enum Billing: String, Codable, Sendable, CaseIterable {
+        case prepaid, postpaid
+    }
+
+    public var id: Int64?
+    public var name: String
+    public var billing: Billing
+    /// Millionths of the currency unit.
+    public var balanceMicros: Int64
+    /// How far below zero a postpaid account may go, in millionths.
+    public var creditLimitMicros: Int64
+    public var blocked: Bool
+    public var blockedReason: String?
+    public var createdAt: Date
+
+    public init(name: String, createdAt: Date) {
+        self.name = name
+        self.billing = .prepaid
+        self.balanceMicros = 0
+        self.creditLimitMicros = 0
+        self.blocked = false
+        self.createdAt = createdAt
+    }
+
+    public static let databaseTableName = "account"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -1,0 +1,61 @@
+import GRDB
+
+/// Devices, behind a protocol so that another database can implement it.
+public protocol DeviceRepository: Sendable {
+    func insert(_ device: Device) throws -> Device
+    func device(id: Int64) throws -> Device?
+    /// The device with exactly this SIP username (case-sensitive, RFC 3261 §19.1.2).
+    func device(username: String) throws -> Device?
+    func devices(accountId: Int64?) throws -> [Device]
+    func update(_ device: Device) throws
+    func removeDevice(id: Int64) throws
+}
+
+extension AppDatabase: DeviceRepository {
+    public func insert(_ device: Device) throws -> Device {
+        do {
+            return try writer.write { db in
+                var device = device
+                try device.insert(db)
+                return device
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StorageError.duplicate("device \(device.username)")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            throw StorageError.notFound("account \(device.accountId)")
+        }
+    }
+
+    public func device(id: Int64) throws -> Device? {
+        try writer.read { db in try Device.fetchOne(db, key: id) }
+    }
+
+    public func device(username: String) throws -> Device? {
+        try writer.read { db in try Device.filter(Column("username") == username).fetchOne(db) }
+    }
+
+    public func devices(accountId: Int64?) throws -> [Device] {
+        try writer.read { db in
+            var request = Device.order(Column("username"))
+            if let accountId { request = request.filter(Column("accountId") == accountId) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func update(_ device: Device) throws {
+        do {
+            try writer.write { db in try device.update(db) }
+        } catch is RecordError {
+            throw StorageError.notFound("device \(device.id.map(String.init) ?? "?")")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StorageError.duplicate("device \(device.username)")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            throw StorageError.notFound("account \(device.accountId)")
+        }
+    }
+
+    public func removeDevice(id: Int64) throws {
+        let deleted = try writer.write { db in try Device.deleteOne(db, key: id) }
+        if !deleted { throw StorageError.notFound("device \(id)") }
+    }
+}
