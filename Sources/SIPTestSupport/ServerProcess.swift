@@ -35,19 +35,6 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Waits (bounded) for a line containing `text`; returns it, or nil on timeout or exit.
-    public func waitForLine(containing text: String, timeout: Double = 20) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let line = standardError.split(separator: "\n").first(where: { $0.contains(text) }) {
-                return String(line)
-            }
-            if !process.isRunning { return nil }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return nil
-    }
-
     /// Sends `signal` and waits (bounded) for the exit; returns the status, or nil if the
     /// process had to be killed.
     public func stop(signal: Int32 = SIGTERM, timeout: Double = 20) -> Int32? {

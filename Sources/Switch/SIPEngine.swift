@@ -245,7 +245,7 @@ public final class SIPEngine: SIPInboundProcessor {
         do throws(SIPSerializationError) {
             var response = try SIPOutgoingMessage.response(
                 to: &request, statusCode: answer.statusCode, reasonPhrase: answer.reasonPhrase, toTag: toTag, topVia: topVia)
-            for header in answer.headers {
+            for header in answer.wireHeaders {
                 try response.append(header.name, header.value)
             }
             if let serverHeader {

@@ -23,26 +23,9 @@ struct NonInviteServerTransactionTests {
         }
     }
 
-    struct Step: Sendable {
-        let time: Double
-        let event: Event
-        let expect: [String]
+    typealias Step = TransactionStep<Event>
 
-        init(_ time: Double, _ event: Event, _ expect: [String]) {
-            self.time = time
-            self.event = event
-            self.expect = expect
-        }
-    }
-
-    struct Row: Sendable, CustomTestStringConvertible {
-        let rfc: String
-        let reliability: TransportReliability
-        let steps: [Step]
-        let state: NonInviteServerTransaction.State
-        let timers: [String]
-        var testDescription: String { "\(rfc) [\(reliability)]" }
-    }
+    typealias Row = TransactionRow<NonInviteServerTransaction.State, Event>
 
     static let rows: [Row] = [
         // Trying

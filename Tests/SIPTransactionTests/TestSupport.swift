@@ -108,3 +108,28 @@ func incomingResponse(_ statusCode: Int, to request: SIPMessage, toTag: String =
 
 /// Short-hand for the RFC 3261 default timers.
 let defaultTimers = TransactionTimers.rfc3261
+
+/// One step of a state-machine table: at `time` seconds, `event` happens, and the actions
+/// the transaction returns must read `expect`.
+struct TransactionStep<Event: Sendable>: Sendable {
+    let time: Double
+    let event: Event
+    let expect: [String]
+
+    init(_ time: Double, _ event: Event, _ expect: [String]) {
+        self.time = time
+        self.event = event
+        self.expect = expect
+    }
+}
+
+/// One row of a state-machine table: the RFC rule, the steps, and the state and armed
+/// timers the transaction must end in.
+struct TransactionRow<State: Sendable, Event: Sendable>: Sendable, CustomTestStringConvertible {
+    let rfc: String
+    let reliability: TransportReliability
+    let steps: [TransactionStep<Event>]
+    let state: State
+    let timers: [String]
+    var testDescription: String { "\(rfc) [\(reliability)]" }
+}

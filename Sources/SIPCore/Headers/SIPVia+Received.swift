@@ -9,11 +9,6 @@ extension SIPVia {
     ///   - received: the packet's source IP (IPv6 without brackets, RFC 3261 §25.1), or nil to
     ///     add none.
     ///   - rport: the packet's source port, or nil to leave `rport` out.
-    public func withSource(received: String?, rport: Int?) -> String {
-        withSource(received: received.map { SIPString($0) }, rport: rport).string
-    }
-
-    /// As above, written straight into bytes (the response path of the server: no String).
     public func withSource(received: SIPString?, rport: Int?) -> SIPString {
         let parameters = self.parameters
         let protocolName = self.protocolName, protocolVersion = self.protocolVersion

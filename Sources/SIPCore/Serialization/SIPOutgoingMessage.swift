@@ -74,11 +74,7 @@ public struct SIPOutgoingMessage: Sendable, CustomStringConvertible {
         guard name != .extensionHeader else {
             throw SIPSerializationError(.invalidHeaderName, "an extension header needs its name")
         }
-        guard name != .contentLength else {
-            throw SIPSerializationError(.contentLengthIsComputed, "Content-Length is computed from the body")
-        }
-        try Self.checkValue(value, what: "value of \(name.canonicalName)")
-        headers.append(Header(name: name.canonicalSIPString, value: value))
+        try append(name.canonicalSIPString, value)
     }
 
     /// Appends a header field from bytes (as copied from a parsed message).

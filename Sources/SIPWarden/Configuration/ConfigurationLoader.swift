@@ -58,7 +58,7 @@ public enum ConfigurationLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             return ([ConfigurationProblem(key: "(file)", message: "\(file) is not UTF-8 text")], false)
         }
-        return (ConfigurationValidator.problems(inYAML: text), !ConfigurationValidator.isEmptyDocument(text))
+        return ConfigurationValidator.check(yaml: text)
     }
 
     /// Reads every key (validated already) and checks the rules that involve several keys.

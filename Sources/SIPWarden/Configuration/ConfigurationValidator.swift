@@ -4,8 +4,9 @@ import Yams
 /// Checks a configuration file's shape and every value against `ConfigurationSchema`, and
 /// the `SIPWARDEN_...` environment variables likewise, before anything is read from them.
 enum ConfigurationValidator {
-    /// Problems in the YAML text: syntax, unknown keys, values of the wrong kind or range.
-    static func problems(inYAML text: String) -> [ConfigurationProblem] {
+    /// Problems in the YAML text: syntax, unknown keys, values of the wrong kind or range;
+    /// and whether it holds any setting at all (empty, blank or only comments: every default).
+    static func check(yaml text: String) -> (problems: [ConfigurationProblem], hasSettings: Bool) {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -15,20 +16,14 @@ enum ConfigurationValidator {
             let lines = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             var text = lines.prefix(2).joined(separator: " ")
             if text.hasSuffix(":") { text.removeLast() }
-            return [ConfigurationProblem(key: "(file)", message: "not valid YAML: \(text)")]
+            return ([ConfigurationProblem(key: "(file)", message: "not valid YAML: \(text)")], false)
         }
-        guard let node else { return [] }  // an empty file: every default
+        guard let node else { return ([], false) }  // an empty file: every default
         var problems: [ConfigurationProblem] = []
         walk(node, path: "", into: &problems)
-        return problems
-    }
-
-    /// True when the text holds no YAML document at all (empty, blank or only comments):
-    /// such a file means every default.
-    static func isEmptyDocument(_ text: String) -> Bool {
-        guard let node = try? Yams.compose(yaml: text) else { return true }
-        if case .scalar(let scalar) = node, scalar.string.isEmpty { return true }
-        return false
+        var hasSettings = true
+        if case .scalar(let scalar) = node, scalar.string.isEmpty { hasSettings = false }
+        return (problems, hasSettings)
     }
 
     private static func walk(_ node: Node, path: String, into problems: inout [ConfigurationProblem]) {
