@@ -48,6 +48,8 @@ struct ConfigurationTests {
         #expect(example.maxTransactions == defaults.maxTransactions)
         #expect(example.threads == defaults.threads)
         #expect(example.logLevel == defaults.logLevel)
+        #expect(example.auth == defaults.auth)
+        #expect(example.registrar == defaults.registrar)
     }
 
     @Test("every key is read from the file")
@@ -65,6 +67,8 @@ struct ConfigurationTests {
               transactions: { max: 500 }
             server: { threads: 3 }
             log: { level: debug }
+            auth: { realm: example.com, algorithms: [SHA-256, md5], nonce_lifetime: 60, replay_table_size: 5000, allow_guest: true, password: { min_length: 8, require_mixed: false } }
+            registrar: { min_expires: 30, max_expires: 7200, default_expires: 600 }
             """)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let configuration = try await ConfigurationLoader.load(file: path, environment: [:])
@@ -85,6 +89,35 @@ struct ConfigurationTests {
         #expect(configuration.maxTransactions == 500)
         #expect(configuration.threads == 3)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.auth.realm == "example.com")
+        #expect(configuration.auth.algorithms == [.sha256, .md5])
+        #expect(configuration.auth.nonceLifetime == 60)
+        #expect(configuration.auth.replayTableSize == 5000)
+        #expect(configuration.auth.allowGuest)
+        #expect(configuration.auth.passwordMinLength == 8)
+        #expect(!configuration.auth.passwordRequireMixed)
+        #expect(configuration.registrar.minExpires == 30)
+        #expect(configuration.registrar.maxExpires == 7200)
+        #expect(configuration.registrar.defaultExpires == 600)
+    }
+
+    @Test("bad authentication and registrar settings are refused with their key")
+    func badAuthSettings() async throws {
+        let path = try Self.write("""
+            auth: { realm: 'a"b', algorithms: [SHA-512, MD5-sess] }
+            registrar: { min_expires: 600, max_expires: 300 }
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try await ConfigurationLoader.load(file: path, environment: [:])
+            Issue.record("loaded a bad configuration")
+        } catch {
+            let keys = error.problems.map(\.key)
+            #expect(keys.contains("auth.realm"))
+            #expect(keys.filter { $0 == "auth.algorithms" }.count == 2)
+            #expect(keys.contains("registrar.min_expires"))
+            #expect(keys.contains("registrar.default_expires"))
+        }
     }
 
     @Test("environment variables override the file")

@@ -115,9 +115,56 @@ public enum ConfigurationLoader {
         if let value = int("sip.transactions.max") { configuration.maxTransactions = value }
         if let value = int("server.threads") { configuration.threads = value }
         if let level = string("log.level").flatMap({ LogLevelSetting(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
+        problems += readAuth(reader, into: &configuration.auth)
+        problems += readRegistrar(reader, into: &configuration.registrar)
         problems += tlsProblems(configuration)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return configuration
+    }
+
+    private static func readAuth(_ reader: ConfigReader, into auth: inout AuthSettings) -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        if let realm = reader.string(forKey: "auth.realm") {
+            auth.realm = realm
+            // The realm is a quoted-string in every challenge (RFC 3261 §25.1).
+            if realm.isEmpty || realm.contains(where: { $0 == "\"" || $0 == "\\" || $0.isNewline || $0 == "\0" }) {
+                problems.append(ConfigurationProblem(key: "auth.realm", message: "must be non-empty, without quotes, backslashes or line breaks"))
+            }
+        }
+        if let names = reader.stringArray(forKey: "auth.algorithms") {
+            var algorithms: [DigestAlgorithm] = []
+            for name in names.map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let algorithm = DigestAlgorithm(token: name), !algorithm.isSession else {
+                    problems.append(ConfigurationProblem(key: "auth.algorithms", message: "expected MD5 or SHA-256, got \"\(name)\""))
+                    continue
+                }
+                if !algorithms.contains(algorithm) { algorithms.append(algorithm) }
+            }
+            if algorithms.isEmpty && problems.isEmpty {
+                problems.append(ConfigurationProblem(key: "auth.algorithms", message: "name at least one algorithm"))
+            }
+            auth.algorithms = algorithms
+        }
+        if let value = reader.int(forKey: "auth.nonce_lifetime") { auth.nonceLifetime = value }
+        if let value = reader.int(forKey: "auth.replay_table_size") { auth.replayTableSize = value }
+        if let value = reader.bool(forKey: "auth.allow_guest") { auth.allowGuest = value }
+        if let value = reader.int(forKey: "auth.password.min_length") { auth.passwordMinLength = value }
+        if let value = reader.bool(forKey: "auth.password.require_mixed") { auth.passwordRequireMixed = value }
+        return problems
+    }
+
+    private static func readRegistrar(_ reader: ConfigReader, into registrar: inout RegistrarSettings) -> [ConfigurationProblem] {
+        if let value = reader.int(forKey: "registrar.min_expires") { registrar.minExpires = value }
+        if let value = reader.int(forKey: "registrar.max_expires") { registrar.maxExpires = value }
+        if let value = reader.int(forKey: "registrar.default_expires") { registrar.defaultExpires = value }
+        var problems: [ConfigurationProblem] = []
+        if registrar.minExpires > registrar.maxExpires {
+            problems.append(ConfigurationProblem(key: "registrar.min_expires", message: "must not exceed registrar.max_expires (\(registrar.maxExpires))"))
+        }
+        if registrar.defaultExpires < registrar.minExpires || registrar.defaultExpires > registrar.maxExpires {
+            problems.append(ConfigurationProblem(key: "registrar.default_expires", message: "must be between registrar.min_expires and registrar.max_expires"))
+        }
+        return problems
     }
 
     static func tlsProblems(_ configuration: ServerConfiguration) -> [ConfigurationProblem] {

@@ -44,6 +44,16 @@ enum ConfigurationSchema {
         Key(path: "sip.transactions.max", kind: .integer(1...10_000_000), meaning: "live transactions per thread"),
         Key(path: "server.threads", kind: .integer(1...1_024), meaning: "event-loop threads (default: one per core)"),
         Key(path: "log.level", kind: .logLevel, meaning: "trace, debug, info, notice, warning, error or critical"),
+        Key(path: "auth.realm", kind: .string, meaning: "realm of digest challenges (devices' HA1 values depend on it)"),
+        Key(path: "auth.algorithms", kind: .stringList, meaning: "digest algorithms offered, most preferred first: MD5, SHA-256"),
+        Key(path: "auth.nonce_lifetime", kind: .integer(10...86_400), meaning: "seconds a nonce is accepted"),
+        Key(path: "auth.replay_table_size", kind: .integer(1_000...10_000_000), meaning: "nonces whose nonce-count is remembered"),
+        Key(path: "auth.allow_guest", kind: .boolean, meaning: "unauthenticated calls may reach local DIDs"),
+        Key(path: "auth.password.min_length", kind: .integer(1...128), meaning: "shortest SIP password the CLI accepts"),
+        Key(path: "auth.password.require_mixed", kind: .boolean, meaning: "SIP passwords need letters, digits and other characters"),
+        Key(path: "registrar.min_expires", kind: .integer(1...86_400), meaning: "shortest registration, seconds (shorter: 423)"),
+        Key(path: "registrar.max_expires", kind: .integer(1...604_800), meaning: "longest registration, seconds (longer is shortened)"),
+        Key(path: "registrar.default_expires", kind: .integer(1...604_800), meaning: "registration time when none is asked, seconds"),
     ]
 
     static let byPath: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })

@@ -1,3 +1,4 @@
+public import SIPCore
 public import SIPTransaction
 public import SIPTransport
 
@@ -20,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads; nil means one per core.
     public var threads: Int?
     public var logLevel = LogLevelSetting.info
+    public var auth = AuthSettings()
+    public var registrar = RegistrarSettings()
 
     public init() {}
 
@@ -40,4 +43,38 @@ public struct ServerConfiguration: Sendable {
 /// Log levels, as written in configuration and on the command line.
 public enum LogLevelSetting: String, Sendable, CaseIterable {
     case trace, debug, info, notice, warning, error, critical
+}
+
+/// Digest authentication (RFC 3261 §22, RFC 7616, RFC 8760) and the SIP password policy.
+public struct AuthSettings: Sendable, Equatable {
+    /// The realm of every challenge. Devices' HA1 values are computed with it: changing it
+    /// means setting every device's password again.
+    public var realm = "sipwarden"
+    /// Challenge algorithms, most preferred first: one WWW-Authenticate or
+    /// Proxy-Authenticate header each (RFC 8760 §2.4).
+    public var algorithms: [DigestAlgorithm] = [.md5, .sha256]
+    /// Seconds a nonce is accepted; an older one with a right answer gets stale=true.
+    public var nonceLifetime = 300
+    /// Nonces whose nonce-count is remembered (replay protection, bounded memory).
+    public var replayTableSize = 100_000
+    /// Unauthenticated calls may reach local DIDs (never an outbound route).
+    public var allowGuest = false
+    /// SIP passwords set through the CLI: at least this many characters...
+    public var passwordMinLength = 12
+    /// ...with letters, digits and other characters all present.
+    public var passwordRequireMixed = true
+
+    public init() {}
+}
+
+/// The registrar (RFC 3261 §10.3).
+public struct RegistrarSettings: Sendable, Equatable {
+    /// Shorter registrations are refused with 423 and Min-Expires (§10.3 step 7).
+    public var minExpires = 60
+    /// Longer ones are shortened to this.
+    public var maxExpires = 3_600
+    /// The expiry of a contact that asks for none.
+    public var defaultExpires = 3_600
+
+    public init() {}
 }
