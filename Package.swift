@@ -45,6 +45,20 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // What security-relevant things happened, as typed values: the registrar and caller
+        // identification emit them, the intrusion-prevention engine consumes them.
+        .target(
+            name: "SecurityEvents",
+            dependencies: [],
+            swiftSettings: strictSettings
+        ),
+        // The registrar's bindings (RFC 3261 §10.3) and the outbound registration client; pure
+        // logic with time passed in.
+        .target(
+            name: "Registrar",
+            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         // RFC 3261 §17 transactions: state machines driven by events and an injected clock.
         .target(
             name: "SIPTransaction",
@@ -69,8 +83,9 @@ let package = Package(
         .target(
             name: "Switch",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Registrar", "SecurityEvents",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -79,7 +94,7 @@ let package = Package(
         .target(
             name: "SIPWarden",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Switch",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Switch", "Registrar", "SecurityEvents", "Storage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -119,6 +134,19 @@ let package = Package(
             name: "SIPTransactionTests",
             dependencies: [
                 "SIPTransaction", "SIPCore", "SIPTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RegistrarTests",
+            dependencies: ["Registrar", "SIPCore", "SIPTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SwitchTests",
+            dependencies: [
+                "Switch", "Registrar", "SecurityEvents", "SIPCore", "SIPTransport", "SIPTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

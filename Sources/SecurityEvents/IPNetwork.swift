@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An IPv4 or IPv6 network in CIDR notation (`192.0.2.0/24`, `2001:db8::/32`; a bare address
+/// is a /32 or /128), matched against raw address bytes (4 or 16), so that the hot path never
+/// formats an address as text.
+public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
+    /// The network address, masked: 4 bytes for IPv4, 16 for IPv6.
+    public let address: [UInt8]
+    public let prefixLength: Int
+
+    public enum ParseError: Error, Equatable, CustomStringConvertible {
+        case badAddress(String)
+        case badPrefix(String)
+
+        public var description: String {
+            switch self {
+            case .badAddress(let text): return "\"\(text)\" is not an IPv4 or IPv6 address"
+            case .badPrefix(let text): return "\"\(text)\" is not a prefix length for this address family"
+            }
+        }
+    }
+
+    public init(parsing text: String) throws(ParseError) {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let addressText = String(parts[0])
+        guard let bytes = Self.addressBytes(addressText) else { throw .badAddress(addressText) }
+        let maximum = bytes.count * 8
+        var length = maximum
+        if parts.count == 2 {
+            guard let value = Int(parts[1]), (0...maximum).contains(value), parts[1].allSatisfy(\.isASCII) else {
+                throw .badPrefix(String(parts[1]))
+            }
+            length = value
+        }
+        self.init(address: bytes, prefixLength: length)
+    }
+
+    public init(address: [UInt8], prefixLength: Int) {
+        precondition(address.count == 4 || address.count == 16, "an IP address is 4 or 16 bytes")
+        precondition((0...address.count * 8).contains(prefixLength), "prefix length out of range")
+        self.address = Self.masked(address, prefixLength)
+        self.prefixLength = prefixLength
+    }
+
+    /// Whether `bytes` (4 or 16 bytes) is inside this network. An IPv4-mapped IPv6 address
+    /// (`::ffff:192.0.2.1`) matches IPv4 networks.
+    public func contains(_ bytes: [UInt8]) -> Bool {
+        var candidate = bytes
+        if candidate.count == 16, address.count == 4, Self.isIPv4Mapped(candidate) {
+            candidate = Array(candidate[12..<16])
+        }
+        guard candidate.count == address.count else { return false }
+        return Self.masked(candidate, prefixLength) == address
+    }
+
+    public var description: String {
+        "\(Self.text(of: address))/\(prefixLength)"
+    }
+
+    /// The bytes of an address written as text, or nil.
+    public static func addressBytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            return withUnsafeBytes(of: &v4) { Array($0) }
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) }
+        }
+        return nil
+    }
+
+    /// The conventional text of an address's bytes.
+    public static func text(of bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        let written = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) }
+        guard written != nil else { return "?" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func isIPv4Mapped(_ bytes: [UInt8]) -> Bool {
+        bytes.count == 16 && bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+    }
+
+    static func masked(_ bytes: [UInt8], _ prefixLength: Int) -> [UInt8] {
+        var result = bytes
+        for index in 0..<result.count {
+            let bitsHere = max(0, min(8, prefixLength - index * 8))
+            result[index] &= bitsHere == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - bitsHere))
+        }
+        return result
+    }
+}

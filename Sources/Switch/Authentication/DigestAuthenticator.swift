@@ -1,0 +1,158 @@
+public import SIPCore
+import Synchronization
+
+/// The server side of SIP digest authentication (RFC 3261 §22, RFC 7616, RFC 8760): builds
+/// challenges and checks credentials against the devices' stored HA1 values.
+///
+/// No enumeration: an unknown username is checked against a decoy HA1 derived from the
+/// server secret, by the same code, and a failure of either kind gets the same fresh
+/// challenge. Only the verdict given to the caller (for its security events) tells them apart.
+public struct DigestAuthenticator: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var realm: String
+        /// Offered in this order, one challenge header each (RFC 8760 §2.4).
+        public var algorithms: [DigestAlgorithm]
+        public var nonceLifetimeSeconds: Int
+        public var replayTableSize: Int
+
+        public init(realm: String = "sipwarden", algorithms: [DigestAlgorithm] = [.md5, .sha256], nonceLifetimeSeconds: Int = 300, replayTableSize: Int = 100_000) {
+            self.realm = realm
+            self.algorithms = algorithms
+            self.nonceLifetimeSeconds = nonceLifetimeSeconds
+            self.replayTableSize = replayTableSize
+        }
+    }
+
+    /// Why credentials did not let a request in.
+    public enum Failure: Equatable, Sendable {
+        /// No credentials for this realm: a first request, not yet a failure.
+        case noCredentials
+        /// A wrong response for a known device.
+        case wrongCredentials(username: String)
+        /// A username that names no device.
+        case unknownUser(username: String)
+        /// Right credentials on a nonce that expired or that the replay table forgot.
+        case staleNonce(username: String)
+        /// A nonce-count used again for a different request.
+        case replay(username: String)
+        /// Credentials that break the grammar of RFC 7616 §3.4 (missing parameters, a qop
+        /// that was not offered, a malformed count).
+        case malformed(username: String?, reason: String)
+    }
+
+    public enum Verdict: Equatable, Sendable {
+        case authenticated(DeviceCredentials)
+        /// Answer with a challenge (stale=true for `.staleNonce`).
+        case challenge(Failure)
+    }
+
+    public let configuration: Configuration
+    private let issuer: NonceIssuer
+    private let counts: NonceCountStore
+    private let challengeSuffixes: [String]
+
+    public init(configuration: Configuration, secret: [UInt8]) {
+        self.configuration = configuration
+        self.issuer = NonceIssuer(secret: secret, lifetimeSeconds: configuration.nonceLifetimeSeconds)
+        self.counts = NonceCountStore(capacity: configuration.replayTableSize)
+        // The parts of each challenge after the nonce, built once.
+        self.challengeSuffixes = configuration.algorithms.map { "\", algorithm=\($0.rawValue), qop=\"auth\"" }
+    }
+
+    /// The challenge headers: WWW-Authenticate (401, REGISTER) or Proxy-Authenticate (407),
+    /// one per configured algorithm, all with the same fresh nonce.
+    public func challenge(proxy: Bool, stale: Bool, sourceIP: [UInt8], now: Int64) -> [(name: String, value: String)] {
+        let name = proxy ? "Proxy-Authenticate" : "WWW-Authenticate"
+        let nonce = issuer.make(for: sourceIP, now: now)
+        let prefix = "Digest realm=\"\(configuration.realm)\", nonce=\""
+        return challengeSuffixes.map { suffix in
+            (name, prefix + nonce + suffix + (stale ? ", stale=true" : ""))
+        }
+    }
+
+    /// Checks the request's Authorization (or, with `proxy`, Proxy-Authorization) credentials
+    /// for this realm. `lookup` finds a device by its exact username.
+    public func verify(
+        _ request: inout SIPMessage, proxy: Bool, sourceIP: [UInt8], now: Int64,
+        lookup: (String) -> DeviceCredentials?
+    ) -> Verdict {
+        guard let method = request.method else { return .challenge(.noCredentials) }
+        let values = (try? (proxy ? request.proxyAuthorizations() : request.authorizations())) ?? []
+        guard let credentials = values.first(where: { $0.isDigest && $0.realm == configuration.realm }) else {
+            return .challenge(.noCredentials)
+        }
+        guard let username = credentials.username, !username.isEmpty, let nonce = credentials.nonce,
+            let response = credentials.response, let digestURI = credentials.uri
+        else {
+            return .challenge(.malformed(username: credentials.username, reason: "username, nonce, uri and response are required"))
+        }
+        let algorithm = credentials.algorithm.map { DigestAlgorithm(token: $0) } ?? .md5
+        guard let algorithm, configuration.algorithms.contains(algorithm) else {
+            return .challenge(.malformed(username: username, reason: "algorithm \(credentials.algorithm ?? "") was not offered"))
+        }
+        var qop: DigestQOP?
+        var count: UInt32?
+        if let qopText = credentials.qop {
+            guard qopText == "auth", let countText = credentials.nonceCount, countText.utf8.count == 8,
+                let parsed = UInt32(countText, radix: 16), let cnonce = credentials.cnonce, !cnonce.isEmpty
+            else {
+                return .challenge(.malformed(username: username, reason: "qop=auth needs an 8-digit nc and a cnonce"))
+            }
+            qop = .auth
+            count = parsed
+        }
+
+        // The same work for a known and an unknown username: the decoy is always computed.
+        let device = lookup(username)
+        let decoy = issuer.decoyHA1(username: username, hexLength: algorithm.hexLength)
+        let stored = device.map { algorithm == .sha256 ? $0.ha1SHA256 : $0.ha1MD5 }
+        let ha1 = stored.flatMap { $0.utf8.count == algorithm.hexLength ? $0 : nil } ?? decoy
+        let ha2 = DigestCalculator.ha2(method: method.name, digestURI: digestURI, qop: qop, algorithm: algorithm)
+        let expected = DigestCalculator.response(
+            ha1: ha1, nonce: nonce, nonceCount: credentials.nonceCount, cnonce: credentials.cnonce, qop: qop, ha2: ha2,
+            algorithm: algorithm)
+        let matches = DigestCalculator.constantTimeEquals(expected, response)
+        guard matches, let device, device.realm == configuration.realm else {
+            return .challenge(device == nil ? .unknownUser(username: username) : .wrongCredentials(username: username))
+        }
+
+        // Right credentials: now whether the nonce is ours, current, and not replayed.
+        switch issuer.check(nonce, for: sourceIP, now: now) {
+        case .invalid, .expired:
+            return .challenge(.staleNonce(username: username))
+        case .valid(let issuedAt):
+            let fingerprint = Self.fingerprint(&request)
+            switch counts.use(nonce: nonce, issuedAt: issuedAt, count: count, fingerprint: fingerprint, now: now, lifetime: issuer.lifetimeMilliseconds) {
+            case .fresh, .retransmission:
+                return .authenticated(device)
+            case .forgotten:
+                return .challenge(.staleNonce(username: username))
+            case .replay:
+                return .challenge(.replay(username: username))
+            }
+        }
+    }
+
+    /// What tells one request from another on the same nonce: Call-ID, CSeq and the top
+    /// Via's branch (a retransmission repeats all three, RFC 3261 §17.2.3).
+    static func fingerprint(_ request: inout SIPMessage) -> Int {
+        var hasher = Hasher()
+        if let callID = try? request.callID() { hasher.combine(callID.description) }
+        if let cseq = try? request.cseq() { hasher.combine(cseq.sequence) }
+        if let branch = (try? request.topVia())?.branch { hasher.combine(branch.description) }
+        return hasher.finalize()
+    }
+}
+
+/// The nonce-count table shared by every event loop (a nonce may be used on any of them).
+final class NonceCountStore: Sendable {
+    private let table: Mutex<NonceCountTable>
+
+    init(capacity: Int) {
+        table = Mutex(NonceCountTable(capacity: capacity))
+    }
+
+    func use(nonce: String, issuedAt: Int64, count: UInt32?, fingerprint: Int, now: Int64, lifetime: Int64) -> NonceCountTable.Use {
+        table.withLock { $0.use(nonce: nonce, issuedAt: issuedAt, count: count, fingerprint: fingerprint, now: now, lifetime: lifetime) }
+    }
+}
