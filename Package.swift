@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "SIPWardenTests",
             dependencies: [
-                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch",
+                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch", "Storage", "SecurityEvents", "SIPCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

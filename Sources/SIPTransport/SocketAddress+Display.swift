@@ -32,3 +32,18 @@ extension SocketAddress {
         }
     }
 }
+
+extension SocketAddress {
+    /// The IP address as 4 (IPv4) or 16 (IPv6) raw bytes in network order, for lookups by
+    /// address (ban tables, providers, nonces) without formatting text.
+    public var rawIPBytes: [UInt8] {
+        switch self {
+        case .v4(let address):
+            return withUnsafeBytes(of: address.address.sin_addr) { Array($0) }
+        case .v6(let address):
+            return withUnsafeBytes(of: address.address.sin6_addr) { Array($0) }
+        default:
+            return []
+        }
+    }
+}

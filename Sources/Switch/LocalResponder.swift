@@ -62,49 +62,69 @@ public struct LocalResponder: Sendable {
         }
     }
 
-    /// Decides the answer to a request other than ACK and CANCEL.
+    /// What is to become of a request that passed the checks RFC 3261 requires first.
+    public enum Disposition: Sendable, Equatable {
+        /// Answer it with this (a refusal, or the answer to OPTIONS).
+        case answer(Answer)
+        /// A request for the server that a local service handles (REGISTER: the registrar).
+        case local
+        /// A request for someone else that passed §16.3 validation: identify the caller, then
+        /// route it.
+        case route
+    }
+
+    /// Decides the answer to a request other than ACK and CANCEL; a request that would be
+    /// routed gets 404 (nothing can be reached from here).
     public func answer(_ request: inout SIPMessage) throws(SIPParseError) -> Answer {
+        switch try disposition(&request) {
+        case .answer(let answer): return answer
+        case .local: return optionsAnswer
+        case .route: return Answer(statusCode: 404)
+        }
+    }
+
+    public func disposition(_ request: inout SIPMessage) throws(SIPParseError) -> Disposition {
         guard let method = request.method, let uri = try request.requestURI() else {
-            return Answer(statusCode: 400)
+            return .answer(Answer(statusCode: 400))
         }
         // RFC 3261 §8.2.2.1: a scheme the server cannot handle is 416 (RFC 4475 §3.3.2, §3.3.3).
         let sipURI: SIPURI
         switch uri {
         case .sip(let parsed): sipURI = parsed
-        case .tel: return try proxyAnswer(&request, method: method)  // routable by number later
-        case .other: return Answer(statusCode: 416)
+        case .tel: return try proxyDisposition(&request, method: method)  // routable by number
+        case .other: return .answer(Answer(statusCode: 416))
         }
         let forServer = sipURI.user == nil && identity.isLocal(sipURI)
         // REGISTER names the domain, not a user (RFC 3261 §10.2): it is the registrar's.
         guard forServer || method == .register else {
-            return try proxyAnswer(&request, method: method)
+            return try proxyDisposition(&request, method: method)
         }
         // §8.2.1: an unknown method is 501, a known one the server does not implement 405;
         // both carry Allow.
-        if case .other = method { return notImplementedAnswer }
-        guard allowedMethods.contains(method) else { return notAllowedAnswer }
+        if case .other = method { return .answer(notImplementedAnswer) }
+        guard allowedMethods.contains(method) else { return .answer(notAllowedAnswer) }
         // §8.2.2.3: extensions the request requires but the server does not support.
         let required = try request.require()
         let unsupported = required.isEmpty ? [] : required.map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
         if !unsupported.isEmpty {
-            return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
+            return .answer(Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))]))
         }
         // §11.2: the answer to OPTIONS lists what the server can do.
-        return optionsAnswer
+        return method == .options ? .answer(optionsAnswer) : .local
     }
 
     /// §16.3 request validation for a request the server would forward: Max-Forwards 0 is
-    /// 483, unsupported Proxy-Require 420; past those there is no route yet (404). Every user
-    /// gets the same 404, so nothing tells whether one exists.
-    private func proxyAnswer(_ request: inout SIPMessage, method: SIPMethod) throws(SIPParseError) -> Answer {
+    /// 483, unsupported Proxy-Require 420; past those it is to be routed. Every user gets the
+    /// same answer, so nothing tells whether one exists.
+    private func proxyDisposition(_ request: inout SIPMessage, method: SIPMethod) throws(SIPParseError) -> Disposition {
         if let maxForwards = try request.maxForwards(), maxForwards == 0 {
-            return Answer(statusCode: 483)
+            return .answer(Answer(statusCode: 483))
         }
         let required = try request.proxyRequire()
         let unsupported = required.isEmpty ? [] : required.map(\.string).filter { !supportedExtensions.contains($0.lowercased()) }
         if !unsupported.isEmpty {
-            return Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))])
+            return .answer(Answer(statusCode: 420, headers: [("Unsupported", unsupported.joined(separator: ", "))]))
         }
-        return Answer(statusCode: 404)
+        return .route
     }
 }

@@ -31,6 +31,9 @@ public final class SIPEngine: SIPInboundProcessor {
 
     public let configuration: Configuration
     public private(set) var responder: LocalResponder
+    /// Authentication, the registrar and caller identification; nil: the server answers
+    /// only for itself (REGISTER is 405, requests for others 404).
+    public let callers: CallerServices?
     public private(set) var statistics = EngineStatistics()
     private var table: TransactionTable<TransactionContext>
     private let routing: ResponseRouting
@@ -41,11 +44,12 @@ public final class SIPEngine: SIPInboundProcessor {
     private let serverHeader: SIPString?
 
     public init(
-        configuration: Configuration, responder: LocalResponder, logger: Logger,
+        configuration: Configuration, responder: LocalResponder, logger: Logger, callers: CallerServices? = nil,
         clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
     ) {
         self.configuration = configuration
         self.responder = responder
+        self.callers = callers
         self.logger = logger
         self.clock = clock
         self.table = TransactionTable(configuration: configuration.transactions)
@@ -123,14 +127,32 @@ public final class SIPEngine: SIPInboundProcessor {
         case .invite, .ack, .cancel:
             handleWithTransaction(&message, method: method, peer: peer, replies: replies)
         default:
-            let answer: LocalResponder.Answer
+            let disposition: LocalResponder.Disposition
             do throws(SIPParseError) {
-                answer = try responder.answer(&message)
+                disposition = try responder.disposition(&message)
             } catch {
                 answerMalformed(message, error: error, peer: peer, replies: replies)
                 return
             }
-            sendStateless(answer, to: &message, peer: peer, replies: replies)
+            switch disposition {
+            case .answer(let answer):
+                sendStateless(answer, to: &message, peer: peer, replies: replies)
+            case .local:
+                if let callers, method == .register {
+                    handleRegister(&message, callers: callers, peer: peer, replies: replies)
+                } else {
+                    sendStateless(LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader]), to: &message, peer: peer, replies: replies)
+                }
+            case .route:
+                if let callers {
+                    let caller = identifyCaller(&message, callers: callers, peer: peer) { answer, request in
+                        sendStateless(answer, to: &request, peer: peer, replies: replies)
+                    }
+                    guard caller != nil else { return }
+                }
+                // Nothing can be reached yet: every identified caller gets the same 404.
+                sendStateless(LocalResponder.Answer(statusCode: 404), to: &message, peer: peer, replies: replies)
+            }
         }
     }
 
@@ -147,9 +169,25 @@ public final class SIPEngine: SIPInboundProcessor {
         switch table.receive(request: message, reliability: reliability, context: context, now: now) {
         case .created(let output):
             carryOut(output, timerDriven: false)
-            // A new INVITE: the server does not take calls yet, so it answers it at once.
-            var answer = (try? responder.answer(&message)) ?? LocalResponder.Answer(statusCode: 400)
-            if answer.statusCode == 200 { answer = LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader]) }
+            // A new INVITE: the server does not take calls yet, so it answers it at once, after
+            // finding out who is calling (a challenge goes out through the transaction).
+            let answer: LocalResponder.Answer
+            switch (try? responder.disposition(&message)) ?? .answer(LocalResponder.Answer(statusCode: 400)) {
+            case .answer(let refusal):
+                answer = refusal.statusCode == 200 ? LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader]) : refusal
+            case .local:
+                answer = LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader])
+            case .route:
+                var challenge: LocalResponder.Answer?
+                if let callers {
+                    let caller = identifyCaller(&message, callers: callers, peer: peer) { refusal, _ in challenge = refusal }
+                    if caller == nil, let challenge {
+                        respond(output.id, answer: challenge, to: &message, peer: peer)
+                        return
+                    }
+                }
+                answer = LocalResponder.Answer(statusCode: 404)
+            }
             respond(output.id, answer: answer, to: &message, peer: peer)
         case .cancel(let output, _):
             carryOut(output, timerDriven: false)
@@ -211,7 +249,7 @@ public final class SIPEngine: SIPInboundProcessor {
 
     /// Answers without a transaction: the response is written straight into the buffer that
     /// is sent (the same bytes `buildResponse` would serialise).
-    private func sendStateless(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
+    func sendStateless(_ answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
         let tag = statelessTag(&request)
         let via = try? request.topVia()
         let topVia = via.flatMap { routing.topVia(for: $0, peer: peer) }

@@ -15,6 +15,8 @@ public final class SIPServer: Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
     private let gate: any IngressGate
+    /// Authentication, registrar and caller identification; nil answers only for the server.
+    public let callers: CallerServices?
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let state = Mutex(State())
@@ -29,11 +31,12 @@ public final class SIPServer: Sendable {
     ///   (intrusion prevention plugs in here); by default every source is admitted.
     public init(
         configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil,
-        gate: any IngressGate = AdmitAllIngressGate()
+        gate: any IngressGate = AdmitAllIngressGate(), callers: CallerServices? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
         self.gate = gate
+        self.callers = callers
         if let group {
             self.group = group
             self.ownsGroup = false
@@ -58,14 +61,16 @@ public final class SIPServer: Sendable {
         engineConfiguration.transactions = .init(capacity: configuration.maxTransactions, timers: configuration.timers, sendsTrying: false)
         var responder = LocalResponder(identity: identity)
         responder.identity.serverHeader = configuration.serverHeader.isEmpty ? nil : configuration.serverHeader
+        if callers != nil { responder.allowedMethods = [.options, .register] }
 
         var engines: [ObjectIdentifier: NIOLoopBound<SIPEngine>] = [:]
         let finalConfiguration = engineConfiguration
         let finalResponder = responder
+        let callers = self.callers
         for loop in group.makeIterator() {
             let logger = self.logger
             let bound = try await loop.submit {
-                let engine = SIPEngine(configuration: finalConfiguration, responder: finalResponder, logger: logger)
+                let engine = SIPEngine(configuration: finalConfiguration, responder: finalResponder, logger: logger, callers: callers)
                 engine.start(on: loop)
                 return NIOLoopBound(engine, eventLoop: loop)
             }.get()

@@ -82,13 +82,21 @@ public enum ServeRunner {
         let level = SharedLogLevel(Logger.Level(configuration.logLevel))
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
         let logger = Logger(label: "sipwarden")
-        let server = SIPServer(configuration: configuration, logger: logger)
+        let setup: CallerSetup
+        do throws(CallerSetup.Problem) {
+            setup = try CallerSetup.make(configuration: configuration, dataDirectory: options.dataDirectory, logger: logger)
+        } catch {
+            throw StartupError(lines: [error.description])
+        }
+        let server = SIPServer(configuration: configuration, logger: logger, callers: setup.callers)
         let reload = ReloadService(logger: logger) {
             await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
+                    .init(service: setup.recorder),
+                    .init(service: setup.maintenance),
                     .init(service: SIPServerService(server: server, logger: logger)),
                     .init(service: reload),
                 ],

@@ -1,19 +1,25 @@
 import Crypto
+import Synchronization
 
 /// Stateless digest nonces (RFC 7616 §3.3 leaves their form to the server): the time of issue
 /// and an HMAC over that time and the client's IP address, under a secret of the server. A
 /// nonce costs no memory until it is used, survives a restart (the secret is kept in the data
 /// directory), is valid on every thread, and is worthless from another address.
 ///
-/// nonce = base64url( issued-ms (8 bytes, big-endian) ‖ HMAC-SHA-256(secret, issued ‖ ip)[0..<16] )
+/// nonce = base64url( issued-ms (8) ‖ serial (8) ‖ HMAC-SHA-256(secret, issued ‖ serial ‖ ip)[0..<16] )
+///
+/// The serial makes every nonce distinct, also two given to one address in the same
+/// millisecond (clients behind one NAT), so that their nonce-counts never collide.
 public struct NonceIssuer: Sendable {
     private let key: SymmetricKey
+    private let serials: NonceSerials
     /// Milliseconds a nonce is accepted.
     public let lifetimeMilliseconds: Int64
 
     public init(secret: [UInt8], lifetimeSeconds: Int) {
         precondition(secret.count >= 16, "the nonce secret must have at least 128 bits")
         self.key = SymmetricKey(data: secret)
+        self.serials = NonceSerials()
         self.lifetimeMilliseconds = Int64(lifetimeSeconds) * 1000
     }
 
@@ -31,19 +37,19 @@ public struct NonceIssuer: Sendable {
     /// A new nonce for `ip` (the source address's bytes) at `now` (Unix milliseconds).
     public func make(for ip: [UInt8], now: Int64) -> String {
         var raw = Self.bigEndianBytes(now)
+        raw += Self.bigEndianBytes(serials.next())
         raw += tag(issued: raw, ip: ip)
         return Base64URL.encode(raw)
     }
 
     public func check(_ nonce: String, for ip: [UInt8], now: Int64) -> Check {
-        guard let raw = Base64URL.decode(nonce), raw.count == 24 else { return .invalid }
-        let issuedBytes = Array(raw[0..<8])
-        let expected = tag(issued: issuedBytes, ip: ip)
+        guard let raw = Base64URL.decode(nonce), raw.count == 32 else { return .invalid }
+        let expected = tag(issued: Array(raw[0..<16]), ip: ip)
         // Constant time: the comparison reveals nothing about the right tag.
         var difference: UInt8 = 0
-        for index in 0..<16 { difference |= expected[index] ^ raw[8 + index] }
+        for index in 0..<16 { difference |= expected[index] ^ raw[16 + index] }
         guard difference == 0 else { return .invalid }
-        let issuedAt = issuedBytes.reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        let issuedAt = raw[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard issuedAt <= now + 1000, now - issuedAt <= lifetimeMilliseconds else { return .expired(issuedAt: issuedAt) }
         return .valid(issuedAt: issuedAt)
     }
@@ -62,13 +68,27 @@ public struct NonceIssuer: Sendable {
         return String(hex.prefix(hexLength))
     }
 
+    /// `issued` is the issue time and the serial (16 bytes).
     private func tag(issued: [UInt8], ip: [UInt8]) -> [UInt8] {
         let mac = HMAC<SHA256>.authenticationCode(for: issued + ip, using: key)
         return Array(mac.prefix(16))
     }
 
-    private static func bigEndianBytes(_ value: Int64) -> [UInt8] {
+    private static func bigEndianBytes<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+}
+
+/// A process-wide counter, started at a random value so that two runs do not repeat.
+final class NonceSerials: Sendable {
+    private let counter: Atomic<UInt64>
+
+    init() {
+        counter = Atomic(UInt64.random(in: 0 ... .max))
+    }
+
+    func next() -> UInt64 {
+        counter.wrappingAdd(1, ordering: .relaxed).newValue
     }
 }
 
@@ -101,7 +121,7 @@ enum Base64URL {
 
     static func decode(_ text: String) -> [UInt8]? {
         let input = Array(text.utf8)
-        guard input.count % 4 != 1, input.count <= 64 else { return nil }
+        guard input.count % 4 != 1, input.count <= 96 else { return nil }
         var output: [UInt8] = []
         var accumulator: UInt32 = 0
         var bits = 0

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Switch
+
+/// The background work of the registrar and caller identification, once a second: expire
+/// bindings and unanswered challenges, write the registrar's changes and the unidentified
+/// attempts, and reload the directory when the database changed (a management command ran)
+/// or every 5 minutes (provider host names are resolved again). Runs off the event loops.
+struct CallerMaintenanceService: Service {
+    let callers: CallerServices
+    let database: AppDatabase
+    let recorder: SecurityEventRecorder
+    let realm: String
+    let logger: Logger
+    var interval: Duration = .seconds(1)
+    var resolveInterval: Duration = .seconds(300)
+
+    func run() async throws {
+        var seenVersion = (try? database.dataVersion()) ?? 0
+        let clock = ContinuousClock()
+        var lastLoad = clock.now
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                break
+            }
+            callers.tick()
+            writeChanges()
+            recorder.flush()
+            let version = (try? database.dataVersion()) ?? seenVersion
+            if version != seenVersion || clock.now - lastLoad >= resolveInterval {
+                seenVersion = version
+                lastLoad = clock.now
+                reloadDirectory()
+            }
+        }
+        // Graceful shutdown: what is still in memory goes to disk.
+        writeChanges()
+        recorder.flush()
+    }
+
+    func writeChanges() {
+        do {
+            try RegistrationPersistence.flush(callers.registrar, to: database)
+        } catch {
+            logger.error("registrations not written (will retry)", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func reloadDirectory() {
+        do {
+            let directory = try CallerDirectoryLoader.load(from: database, realm: realm, logger: logger)
+            callers.directory.replace(with: directory)
+            let ids = Set(directory.devices.values.map(\.id))
+            callers.registrar.keepDevices { ids.contains($0) }
+        } catch {
+            logger.error("devices and providers not reloaded", metadata: ["error": "\(error)"])
+        }
+    }
+}

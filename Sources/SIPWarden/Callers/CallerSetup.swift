@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import Registrar
+import SecurityEvents
+import Storage
+import Switch
+
+/// Builds caller identification for a data directory: the database, the nonce secret, the
+/// directory of devices and providers, the bindings left from the last run, the security
+/// event stream and the services that keep them up to date.
+struct CallerSetup {
+    let database: AppDatabase
+    let callers: CallerServices
+    let events: SecurityEventStream
+    let recorder: SecurityEventRecorder
+    let maintenance: CallerMaintenanceService
+
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func make(
+        configuration: ServerConfiguration, dataDirectory: String, logger: Logger,
+        wallClock: @escaping @Sendable () -> Int64 = CallerSetup.unixMilliseconds
+    ) throws(Problem) -> CallerSetup {
+        let database: AppDatabase
+        do {
+            database = try AppDatabase.open(dataDirectory: dataDirectory)
+        } catch {
+            throw Problem(description: "--data-dir: cannot open the database in \(dataDirectory): \(error)")
+        }
+        let secret: [UInt8]
+        do throws(AuthSecret.Problem) {
+            secret = try AuthSecret.load(dataDirectory: dataDirectory)
+        } catch {
+            throw Problem(description: "--data-dir: \(error.description)")
+        }
+        var settings = CallerServices.Configuration()
+        settings.authentication = DigestAuthenticator.Configuration(
+            realm: configuration.auth.realm, algorithms: configuration.auth.algorithms,
+            nonceLifetimeSeconds: configuration.auth.nonceLifetime, replayTableSize: configuration.auth.replayTableSize)
+        settings.registrar = RegistrarPolicy(
+            minExpires: configuration.registrar.minExpires, maxExpires: configuration.registrar.maxExpires,
+            defaultExpires: configuration.registrar.defaultExpires)
+        settings.allowGuest = configuration.auth.allowGuest
+        let events = SecurityEventStream()
+        let callers = CallerServices(configuration: settings, secret: secret, events: events, wallClock: wallClock)
+        do {
+            callers.directory.replace(with: try CallerDirectoryLoader.load(from: database, realm: configuration.auth.realm, logger: logger))
+            try RegistrationPersistence.loadBindings(from: database, into: callers.registrar, now: wallClock())
+            _ = try database.removeRegistrations(expiredBefore: RegistrationPersistence.date(wallClock()))
+        } catch {
+            throw Problem(description: "--data-dir: cannot read devices and registrations: \(error)")
+        }
+        let recorder = SecurityEventRecorder(stream: events, database: database, logger: logger)
+        let maintenance = CallerMaintenanceService(
+            callers: callers, database: database, recorder: recorder, realm: configuration.auth.realm, logger: logger)
+        return CallerSetup(database: database, callers: callers, events: events, recorder: recorder, maintenance: maintenance)
+    }
+
+    @Sendable static func unixMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+}

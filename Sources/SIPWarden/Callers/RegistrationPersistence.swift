@@ -1,0 +1,57 @@
+import Foundation
+import Registrar
+import Storage
+import Switch
+
+/// Moves bindings between the registrar's memory and the database: loaded at start, written
+/// in batches (every change since the last batch in one transaction).
+enum RegistrationPersistence {
+    static func loadBindings(from database: AppDatabase, into store: RegistrarStore, now: Int64) throws {
+        let rows = try database.registrations(deviceId: nil)
+        store.load(rows.map(binding(from:)), now: now)
+    }
+
+    /// Writes what changed since the last call. A batch the database refuses is put back
+    /// (minus the bindings of devices that no longer exist) to be tried again.
+    @discardableResult
+    static func flush(_ store: RegistrarStore, to database: AppDatabase) throws -> Int {
+        let changes = store.takePendingChanges()
+        guard !changes.isEmpty else { return 0 }
+        do {
+            try database.applyRegistrationChanges(
+                upserts: changes.upserted.map(registration(from:)),
+                removals: changes.removed.map { RegistrationKey(deviceId: $0.deviceId, contact: $0.contact) })
+            return changes.upserted.count + changes.removed.count
+        } catch StorageError.notFound {
+            // A device was removed while its bindings waited: keep only devices that exist.
+            let existing = Set(try database.devices(accountId: nil).compactMap(\.id))
+            store.keepDevices { existing.contains($0) }
+            store.requeue(BindingChanges(
+                upserted: changes.upserted.filter { existing.contains($0.deviceId) },
+                removed: changes.removed.filter { existing.contains($0.deviceId) }))
+            throw StorageError.notFound("device of a registration")
+        } catch {
+            store.requeue(changes)
+            throw error
+        }
+    }
+
+    static func registration(from binding: Binding) -> Registration {
+        Registration(
+            deviceId: binding.deviceId, contact: binding.contact, q: binding.qThousandths.map { Double($0) / 1000 },
+            expiresAt: date(binding.expiresAt), callID: binding.callID, cseq: Int64(binding.cseq),
+            sourceIP: binding.source.ip, sourcePort: binding.source.port, transport: binding.source.transport,
+            userAgent: binding.userAgent, updatedAt: date(binding.updatedAt))
+    }
+
+    static func binding(from row: Registration) -> Binding {
+        Binding(
+            deviceId: row.deviceId, contact: row.contact, qThousandths: row.q.map { Int(($0 * 1000).rounded()) },
+            expiresAt: milliseconds(row.expiresAt), callID: row.callID, cseq: UInt32(clamping: row.cseq),
+            source: BindingSource(transport: row.transport, ip: row.sourceIP, port: row.sourcePort),
+            userAgent: row.userAgent, updatedAt: milliseconds(row.updatedAt))
+    }
+
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}

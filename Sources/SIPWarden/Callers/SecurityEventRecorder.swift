@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import SecurityEvents
+import ServiceLifecycle
+import SIPCore
+import Storage
+import Synchronization
+
+/// Consumes the security events: logs each one (every peer-sent field escaped), and stores
+/// the unidentified call attempts, in batches, as the "cannot determine who is calling"
+/// records. The intrusion-prevention engine will read the same stream.
+final class SecurityEventRecorder: Service, Sendable {
+    let stream: SecurityEventStream
+    let database: AppDatabase
+    let logger: Logger
+    /// Attempts waiting to be written; `flush()` writes them in one transaction.
+    private let pending = Mutex<[UnidentifiedAttempt]>([])
+    /// More than this many waiting attempts are dropped (and counted) rather than kept.
+    static let pendingLimit = 100_000
+
+    init(stream: SecurityEventStream, database: AppDatabase, logger: Logger) {
+        self.stream = stream
+        self.database = database
+        self.logger = logger
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            for await event in stream.events {
+                log(event)
+                if event.kind == .unidentifiedCallAttempt {
+                    let attempt = Self.attempt(from: event)
+                    pending.withLock { if $0.count < Self.pendingLimit { $0.append(attempt) } }
+                }
+            }
+            flush()
+        } onGracefulShutdown: {
+            self.stream.finish()
+        }
+    }
+
+    /// Writes the waiting attempts (called every second by the maintenance service).
+    func flush() {
+        let batch = pending.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try database.insert(batch)
+        } catch {
+            logger.error("unidentified attempts not stored", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+        }
+    }
+
+    private func log(_ event: SecurityEvent) {
+        var metadata: Logger.Metadata = [
+            "event": "\(event.kind.rawValue)",
+            "source": "\(event.source)",
+            "method": "\(SafeText.escape(event.packet.method))",
+            "call_id": "\(SafeText.escape(event.packet.callID))",
+        ]
+        if let username = event.username { metadata["username"] = "\(SafeText.escape(username))" }
+        if let reason = event.reason { metadata["reason"] = "\(SafeText.escape(reason))" }
+        if let agent = event.packet.userAgent { metadata["user_agent"] = "\(SafeText.escape(agent))" }
+        switch event.kind {
+        case .authSuccess:
+            logger.debug("authenticated", metadata: metadata)
+        case .unidentifiedCallAttempt:
+            metadata["from"] = "\(SafeText.escape(event.packet.from))"
+            metadata["to"] = "\(SafeText.escape(event.packet.to))"
+            metadata["request_uri"] = "\(SafeText.escape(event.packet.requestURI))"
+            logger.notice("cannot determine who is calling", metadata: metadata)
+        default:
+            logger.notice("security event", metadata: metadata)
+        }
+    }
+
+    static func attempt(from event: SecurityEvent) -> UnidentifiedAttempt {
+        UnidentifiedAttempt(
+            occurredAt: event.time, sourceIP: event.source.ip, sourcePort: event.source.port, transport: event.source.transport,
+            method: event.packet.method, requestURI: event.packet.requestURI, fromHeader: event.packet.from,
+            toHeader: event.packet.to, contact: event.packet.contact, userAgent: event.packet.userAgent,
+            callID: event.packet.callID, reason: event.reason ?? "", username: event.username)
+    }
+}

@@ -1,0 +1,42 @@
+public import SIPTransport
+import Synchronization
+
+/// Who may call: the devices (by exact username, RFC 3261 §19.1.2), the providers (by source
+/// address) and the local DIDs, as one immutable snapshot of the database. The server builds
+/// a new one when the database changes and swaps it in; requests read whichever is current.
+public final class CallerDirectory: Sendable {
+    public let devices: [String: DeviceCredentials]
+    public let providers: ProviderMatcher
+    /// Local numbers (DIDs) and the device each rings.
+    public let dids: [String: Int64]
+
+    public init(devices: [DeviceCredentials] = [], providers: [ProviderEndpoint] = [], dids: [String: Int64] = [:]) {
+        var byName: [String: DeviceCredentials] = [:]
+        byName.reserveCapacity(devices.count)
+        for device in devices { byName[device.username] = device }
+        self.devices = byName
+        self.providers = ProviderMatcher(providers)
+        self.dids = dids
+    }
+
+    public func device(username: String) -> DeviceCredentials? { devices[username] }
+
+    public func provider(ip: [UInt8], port: Int, transport: SIPTransportKind) -> ProviderEndpoint? {
+        providers.isEmpty ? nil : providers.match(ip: ip, port: port, transport: transport)
+    }
+}
+
+/// The current directory, shared by every event loop.
+public final class CallerDirectoryHolder: Sendable {
+    private let current: Mutex<CallerDirectory>
+
+    public init(_ directory: CallerDirectory = CallerDirectory()) {
+        current = Mutex(directory)
+    }
+
+    public var directory: CallerDirectory { current.withLock { $0 } }
+
+    public func replace(with directory: CallerDirectory) {
+        current.withLock { $0 = directory }
+    }
+}
