@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "SIPWarden",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Switch",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Switch", "Storage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "SIPWardenTests",
             dependencies: [
-                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch",
+                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch", "Storage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
