@@ -37,9 +37,10 @@ public enum ProcessRunner {
         return url
     }
 
-    /// Runs `executable` with `arguments`; kills it and throws if it runs longer than
-    /// `timeout` seconds (a hang is a failure, not a wait).
-    public static func run(_ executable: URL, _ arguments: [String], timeout: Double = 120) throws -> Outcome {
+    /// Runs `executable` with `arguments`, with `input` on its standard input (nil: none, as
+    /// from /dev/null); kills it and throws if it runs longer than `timeout` seconds (a hang
+    /// is a failure, not a wait).
+    public static func run(_ executable: URL, _ arguments: [String], input: String? = nil, timeout: Double = 120) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -47,8 +48,21 @@ public enum ProcessRunner {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = input.map { _ in Pipe() }
+        process.standardInput = inputPipe ?? FileHandle.nullDevice
         try process.run()
+        if let inputPipe, let input {
+            // A process that exits without reading (a usage error) closes the pipe: the
+            // write must fail with EPIPE, not kill the test runner with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
+            // Written from another thread and then closed, so that a process that reads only
+            // part of it cannot block this one, and one that reads to the end sees the end.
+            let writer = inputPipe.fileHandleForWriting
+            DispatchQueue.global().async {
+                try? writer.write(contentsOf: Data(input.utf8))
+                try? writer.close()
+            }
+        }
         // Drain the pipes while the process runs, so a large output cannot block it.
         let outputData = ReadBox()
         let errorData = ReadBox()

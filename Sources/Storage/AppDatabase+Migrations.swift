@@ -76,6 +76,38 @@ extension AppDatabase {
                 t.uniqueKey(["deviceId", "contact"])
             }
         }
+        migrator.registerMigration("v2 unidentified attempts, provider registration status") { db in
+            // Requests nobody could be identified as: who probes, with what, and why they were
+            // turned away. Written in batches by the server, read newest first.
+            try db.create(table: "unidentifiedAttempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("occurredAt", .datetime).notNull().indexed()
+                t.column("sourceIP", .text).notNull()
+                t.column("sourcePort", .integer).notNull()
+                t.column("transport", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("requestURI", .text).notNull()
+                t.column("fromHeader", .text).notNull()
+                t.column("toHeader", .text).notNull()
+                t.column("contact", .text)
+                t.column("userAgent", .text)
+                t.column("callID", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("username", .text)
+            }
+            // The server's registration to each provider (RFC 3261 §10.2), for the operator.
+            try db.create(table: "providerRegistrationStatus") { t in
+                t.primaryKey("providerId", .integer)
+                    .references("provider", onDelete: .cascade)
+                t.column("state", .text).notNull()
+                t.column("lastStatusCode", .integer)
+                t.column("lastError", .text)
+                t.column("registeredUntil", .datetime)
+                t.column("nextAttemptAt", .datetime)
+                t.column("callID", .text)
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

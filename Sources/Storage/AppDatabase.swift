@@ -42,4 +42,16 @@ public struct AppDatabase: Sendable {
     public func journalMode() throws -> String {
         try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
+
+    /// A number that changes when another connection (another process: the CLI while the
+    /// server runs) commits a change to the database; the server polls it to know when to
+    /// reload what it caches. Commits made through this `AppDatabase` do not change it.
+    ///
+    /// SQLite's `PRAGMA data_version` is per connection and only comparable on the same
+    /// connection, so it is read on the writer connection (a pool's readers are many);
+    /// in WAL mode it sees commits of other processes, and it costs no I/O beyond the
+    /// WAL index check every read does.
+    public func dataVersion() throws -> Int {
+        try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
 }

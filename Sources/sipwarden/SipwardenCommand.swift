@@ -9,8 +9,14 @@ struct SipwardenCommand: AsyncParsableCommand {
             `sipwarden serve` runs the server; `sipwarden check` parses SIP messages the way \
             the server does and explains why a message is refused; `sipwarden config check` \
             validates a configuration file.
+
+            `sipwarden account`, `device`, `provider`, `did` and `registration` manage the \
+            database in the data directory (--data-dir), also while the server runs.
             """,
-        subcommands: [ServeCommand.self, CheckCommand.self, ConfigCommand.self]
+        subcommands: [
+            ServeCommand.self, CheckCommand.self, ConfigCommand.self,
+            AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RegistrationCommand.self,
+        ]
     )
 
     /// Runs the command; a usage error prints its message and exits with status 2.

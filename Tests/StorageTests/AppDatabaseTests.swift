@@ -19,7 +19,10 @@ struct AppDatabaseTests {
         do {
             let database = try AppDatabase.open(dataDirectory: directory)
             #expect(try database.journalMode() == "wal")
-            #expect(try database.appliedMigrations() == ["v1 accounts, devices, providers, DIDs, registrations"])
+            #expect(try database.appliedMigrations() == [
+                "v1 accounts, devices, providers, DIDs, registrations",
+                "v2 unidentified attempts, provider registration status",
+            ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }
         let reopened = try AppDatabase.open(dataDirectory: directory)

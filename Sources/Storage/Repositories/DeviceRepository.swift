@@ -3,6 +3,9 @@ import GRDB
 /// Devices, behind a protocol so that another database can implement it.
 public protocol DeviceRepository: Sendable {
     func insert(_ device: Device) throws -> Device
+    /// Creates every device (and the new accounts they ask for) in one transaction: all of
+    /// them, or none when one is refused.
+    func insert(_ provisions: [DeviceProvision]) throws -> [Device]
     func device(id: Int64) throws -> Device?
     /// The device with exactly this SIP username (case-sensitive, RFC 3261 §19.1.2).
     func device(username: String) throws -> Device?
@@ -23,6 +26,33 @@ extension AppDatabase: DeviceRepository {
             throw StorageError.duplicate("device \(device.username)")
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
             throw StorageError.notFound("account \(device.accountId)")
+        }
+    }
+
+    public func insert(_ provisions: [DeviceProvision]) throws -> [Device] {
+        try writer.write { db in
+            var created: [Device] = []
+            created.reserveCapacity(provisions.count)
+            for provision in provisions {
+                var device = provision.device
+                if var account = provision.newAccount {
+                    do {
+                        try account.insert(db)
+                    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                        throw StorageError.duplicate("account \(account.name)")
+                    }
+                    if let id = account.id { device.accountId = id }
+                }
+                do {
+                    try device.insert(db)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    throw StorageError.duplicate("device \(device.username)")
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                    throw StorageError.notFound("account \(device.accountId)")
+                }
+                created.append(device)
+            }
+            return created
         }
     }
 

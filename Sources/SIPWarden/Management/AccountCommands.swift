@@ -1,0 +1,147 @@
+import Foundation
+import Storage
+
+/// `sipwarden account ...`: the paying customers. Each method returns what the command
+/// prints on standard output.
+public struct AccountCommands: Sendable {
+    public let session: ManagementSession
+
+    public init(session: ManagementSession) {
+        self.session = session
+    }
+
+    /// Option values as typed; nil when not given.
+    public struct Changes: Sendable, Equatable {
+        public var name: String?
+        public var billing: String?
+        public var creditLimit: String?
+        public var balance: String?
+        public var blockReason: String?
+        public var unblock = false
+
+        public init(name: String? = nil, billing: String? = nil, creditLimit: String? = nil, balance: String? = nil,
+                    blockReason: String? = nil, unblock: Bool = false) {
+            self.name = name
+            self.billing = billing
+            self.creditLimit = creditLimit
+            self.balance = balance
+            self.blockReason = blockReason
+            self.unblock = unblock
+        }
+    }
+
+    /// A new account: prepaid, zero balance, no credit unless the options say otherwise.
+    public func add(name: String, changes: Changes) throws(ManagementError) -> String {
+        var account = Account(name: try Self.checkedName(name, option: "NAME"), createdAt: session.now)
+        try apply(changes, to: &account)
+        let stored = try session.storage { try session.database.insert(account) }
+        return "added account \(PrintableText.escape(stored.name)) (id \(stored.id ?? 0))\n"
+    }
+
+    public func list(json: Bool) throws(ManagementError) -> String {
+        let (accounts, deviceCounts) = try session.storage { () throws -> ([Account], [Int64: Int]) in
+            let devices = try session.database.devices(accountId: nil)
+            return (try session.database.accounts(), Dictionary(devices.map { ($0.accountId, 1) }, uniquingKeysWith: +))
+        }
+        if json {
+            return JSONValue.array(accounts.map { Self.json($0, devices: deviceCounts[$0.id ?? 0] ?? 0) }).serialized() + "\n"
+        }
+        var table = TextTable(["ID", "NAME", "BILLING", "BALANCE", "CREDIT-LIMIT", "BLOCKED", "DEVICES"])
+        for account in accounts {
+            table.append([
+                String(account.id ?? 0), account.name, account.billing.rawValue,
+                MoneyAmount.format(micros: account.balanceMicros), MoneyAmount.format(micros: account.creditLimitMicros),
+                Self.blockedText(account), String(deviceCounts[account.id ?? 0] ?? 0),
+            ])
+        }
+        return table.render()
+    }
+
+    public func show(_ reference: String, json: Bool) throws(ManagementError) -> String {
+        let account = try session.account(reference)
+        let devices = try session.storage { try session.database.devices(accountId: account.id) }
+        if json { return Self.json(account, devices: devices.count).serialized() + "\n" }
+        return TextTable.fields([
+            ("id", String(account.id ?? 0)),
+            ("name", account.name),
+            ("billing", account.billing.rawValue),
+            ("balance", MoneyAmount.format(micros: account.balanceMicros)),
+            ("credit limit", MoneyAmount.format(micros: account.creditLimitMicros)),
+            ("blocked", Self.blockedText(account)),
+            ("devices", devices.isEmpty ? "none" : devices.map(\.username).joined(separator: ", ")),
+            ("created", account.createdAt.iso8601),
+        ])
+    }
+
+    public func set(_ reference: String, changes: Changes) throws(ManagementError) -> String {
+        if changes == Changes() { throw .usage("nothing to change: give at least one option") }
+        var account = try session.account(reference)
+        if let name = changes.name { account.name = try Self.checkedName(name, option: "--name") }
+        try apply(changes, to: &account)
+        try session.storage { try session.database.update(account) }
+        return "updated account \(PrintableText.escape(account.name))\n"
+    }
+
+    /// Refused while devices belong to the account: their calls would lose their billing.
+    public func remove(_ reference: String) throws(ManagementError) -> String {
+        let account = try session.account(reference)
+        let devices = try session.storage { try session.database.devices(accountId: account.id) }
+        if !devices.isEmpty {
+            let names = devices.prefix(5).map(\.username).joined(separator: ", ") + (devices.count > 5 ? ", ..." : "")
+            throw .refused(
+                "account \(account.name) still has \(devices.count) device\(devices.count == 1 ? "" : "s") (\(names)); remove or move \(devices.count == 1 ? "it" : "them") first")
+        }
+        try session.storage { try session.database.removeAccount(id: account.id ?? 0) }
+        return "removed account \(PrintableText.escape(account.name))\n"
+    }
+
+    private func apply(_ changes: Changes, to account: inout Account) throws(ManagementError) {
+        if let billing = changes.billing { account.billing = try OptionValue.choice(billing, option: "--billing") }
+        if let limit = changes.creditLimit {
+            account.creditLimitMicros = try OptionValue.amount(limit, option: "--credit-limit", allowNegative: false)
+        }
+        if let balance = changes.balance {
+            account.balanceMicros = try OptionValue.amount(balance, option: "--balance", allowNegative: true)
+        }
+        if changes.unblock, changes.blockReason != nil { throw .usage("give --block or --unblock, not both") }
+        if let reason = changes.blockReason {
+            let reason = try OptionValue.headerText(reason, option: "--block", maximumLength: 200)
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw .usage("--block: give a reason") }
+            account.blocked = true
+            account.blockedReason = reason
+        }
+        if changes.unblock {
+            account.blocked = false
+            account.blockedReason = nil
+        }
+    }
+
+    /// Names appear in listings and logs: printable, trimmed, at most 64 characters.
+    static func checkedName(_ name: String, option: String) throws(ManagementError) -> String {
+        let name = try OptionValue.headerText(name, option: option, maximumLength: 64)
+        guard !name.isEmpty, name.trimmingCharacters(in: .whitespaces) == name else {
+            throw .usage("\(option): a name must not be empty nor start or end with a space")
+        }
+        return name
+    }
+
+    static func blockedText(_ account: Account) -> String {
+        account.blocked ? "yes: " + (account.blockedReason ?? "") : "no"
+    }
+
+    static func json(_ account: Account, devices: Int) -> JSONValue {
+        .object([
+            ("id", .integer(account.id ?? 0)),
+            ("name", .string(account.name)),
+            ("billing", .string(account.billing.rawValue)),
+            ("balance", .string(MoneyAmount.format(micros: account.balanceMicros))),
+            ("balanceMicros", .integer(account.balanceMicros)),
+            ("creditLimit", .string(MoneyAmount.format(micros: account.creditLimitMicros))),
+            ("creditLimitMicros", .integer(account.creditLimitMicros)),
+            ("blocked", .bool(account.blocked)),
+            ("blockedReason", .string(account.blockedReason)),
+            ("devices", .integer(devices)),
+            ("createdAt", .string(account.createdAt.iso8601)),
+        ])
+    }
+}

@@ -1,0 +1,47 @@
+import Storage
+
+/// `sipwarden did ...`: the numbers that ring devices.
+public struct DIDCommands: Sendable {
+    public let session: ManagementSession
+
+    public init(session: ManagementSession) {
+        self.session = session
+    }
+
+    /// Digits with an optional leading "+" (E.164 allows 15 digits; national and test
+    /// numbers may be longer), 1 to 32 characters.
+    public static func problem(number: String) -> String? {
+        let digits = number.first == "+" ? number.dropFirst() : Substring(number)
+        guard !digits.isEmpty, number.count <= 32, digits.allSatisfy(\.isASCIIDigit) else {
+            return "\"\(PrintableText.escape(number))\" is not a number; expected digits with an optional leading +, at most 32 characters"
+        }
+        return nil
+    }
+
+    public func add(number: String, device username: String) throws(ManagementError) -> String {
+        if let problem = Self.problem(number: number) { throw .usage(problem) }
+        let device = try session.device(username)
+        _ = try session.storage { try session.database.insert(DID(number: number, deviceId: device.id ?? 0)) }
+        return "added DID \(number) to device \(username)\n"
+    }
+
+    public func list(json: Bool) throws(ManagementError) -> String {
+        let (dids, usernames) = try session.storage { () throws -> ([DID], [Int64: String]) in
+            (try session.database.dids(),
+             Dictionary(try session.database.devices(accountId: nil).map { ($0.id ?? 0, $0.username) }, uniquingKeysWith: { first, _ in first }))
+        }
+        if json {
+            return JSONValue.array(dids.map { did in
+                .object([("number", .string(did.number)), ("device", .string(usernames[did.deviceId] ?? ""))])
+            }).serialized() + "\n"
+        }
+        var table = TextTable(["NUMBER", "DEVICE"])
+        for did in dids { table.append([did.number, usernames[did.deviceId] ?? ""]) }
+        return table.render()
+    }
+
+    public func remove(number: String) throws(ManagementError) -> String {
+        try session.storage { try session.database.removeDID(number: number) }
+        return "removed DID \(PrintableText.escape(number))\n"
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import SIPWarden
+
+struct AccountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "account",
+        abstract: "Manage accounts: who pays for the calls of their devices.",
+        discussion: """
+            An account is named by its NAME or its numeric ID (a matching name wins). New \
+            accounts are prepaid with a zero balance and no credit unless told otherwise. \
+            Amounts are in currency units with up to six decimal places, like 12.50.
+
+            Exit status: 0 done, 1 refused (not found, duplicate, in use), 2 usage error.
+            """,
+        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Create an account.")
+
+        @OptionGroup var options: ManagementOptions
+        @Argument(help: ArgumentHelp("The account's name (unique).", valueName: "name")) var name: String
+        @Option(help: ArgumentHelp("prepaid (default) or postpaid.", valueName: "billing")) var billing: String?
+        @Option(name: .customLong("credit-limit"), parsing: .unconditional, help: ArgumentHelp("How far below zero a postpaid account may go (default 0).", valueName: "amount"))
+        var creditLimit: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Starting balance, may be negative (default 0).", valueName: "amount")) var balance: String?
+
+        func run() async throws {
+            try await options.run("account add") { session throws(ManagementError) in
+                try AccountCommands(session: session).add(
+                    name: name, changes: .init(billing: billing, creditLimit: creditLimit, balance: balance))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List accounts with their balance and device count.")
+
+        @OptionGroup var options: ManagementOptions
+        @Flag(help: "Print one JSON array.") var json = false
+
+        func run() async throws {
+            try await options.run("account list") { session throws(ManagementError) in
+                try AccountCommands(session: session).list(json: json)
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one account and its devices.")
+
+        @OptionGroup var options: ManagementOptions
+        @Argument(help: ArgumentHelp("The account's name or id.", valueName: "name|id")) var account: String
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func run() async throws {
+            try await options.run("account show") { session throws(ManagementError) in
+                try AccountCommands(session: session).show(account, json: json)
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set", abstract: "Change an account.",
+            discussion: "Only the options given change.")
+
+        @OptionGroup var options: ManagementOptions
+        @Argument(help: ArgumentHelp("The account's name or id.", valueName: "name|id")) var account: String
+        @Option(help: ArgumentHelp("A new name.", valueName: "name")) var name: String?
+        @Option(help: ArgumentHelp("prepaid or postpaid.", valueName: "billing")) var billing: String?
+        @Option(name: .customLong("credit-limit"), parsing: .unconditional, help: ArgumentHelp("How far below zero a postpaid account may go.", valueName: "amount"))
+        var creditLimit: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("The balance, may be negative (replaces it).", valueName: "amount")) var balance: String?
+        @Option(help: ArgumentHelp("Block the account, saying why.", valueName: "reason")) var block: String?
+        @Flag(help: "Unblock the account.") var unblock = false
+
+        func run() async throws {
+            try await options.run("account set") { session throws(ManagementError) in
+                try AccountCommands(session: session).set(
+                    account,
+                    changes: .init(name: name, billing: billing, creditLimit: creditLimit, balance: balance, blockReason: block, unblock: unblock))
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove an account that has no devices left.")
+
+        @OptionGroup var options: ManagementOptions
+        @Argument(help: ArgumentHelp("The account's name or id.", valueName: "name|id")) var account: String
+
+        func run() async throws {
+            try await options.run("account remove") { session throws(ManagementError) in
+                try AccountCommands(session: session).remove(account)
+            }
+        }
+    }
+}
