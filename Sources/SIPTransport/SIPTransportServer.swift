@@ -39,6 +39,8 @@ public final class SIPTransportServer: Sendable {
     private let processorFor: ProcessorProvider
     private let logger: Logger
     private let channels = Mutex<[any Channel]>([])
+    /// The UDP sockets, for requests the server sends itself (outbound registration).
+    private let udpChannels = Mutex<[any Channel]>([])
 
     public init(
         group: any EventLoopGroup, configuration: SIPTransportConfiguration, tls: NIOSSLContext?,
@@ -65,6 +67,22 @@ public final class SIPTransportServer: Sendable {
     /// none; the proxy opens one then.
     public func sender(onConnectionFrom remote: SocketAddress) -> SIPReplySender? {
         connections.connection(to: remote).map { SIPReplySender(channel: $0, destination: nil) }
+    }
+
+    /// A sender on one of the server's own UDP sockets of `destination`'s address family, for
+    /// a request the server originates over UDP: it leaves from the listening port, so the
+    /// peer's answers (and its view of our address) come back to it. Nil without such a socket.
+    public func udpSender(toward destination: SocketAddress) -> SIPReplySender? {
+        let wantsIPv6: Bool
+        if case .v6 = destination { wantsIPv6 = true } else { wantsIPv6 = false }
+        let channel = udpChannels.withLock { channels in
+            channels.first { channel in
+                guard let local = channel.localAddress else { return false }
+                if case .v6 = local { return wantsIPv6 }
+                return !wantsIPv6
+            }
+        }
+        return channel.map { SIPReplySender(channel: $0, destination: destination) }
     }
 
     /// A socket error as the system words it ("Address already in use"), without NIO's
@@ -107,6 +125,7 @@ public final class SIPTransportServer: Sendable {
             defer { channels.removeAll() }
             return channels
         }
+        udpChannels.withLock { $0.removeAll() }
         for channel in listening {
             try? await channel.close()
         }
@@ -138,6 +157,7 @@ public final class SIPTransportServer: Sendable {
             let channel = try await udpBootstrap(on: loops[index % loops.count], shared: count > 1)
                 .bind(host: listener.host, port: port).get()
             remember(channel)
+            udpChannels.withLock { $0.append(channel) }
             if firstAddress == nil {
                 firstAddress = channel.localAddress
                 port = channel.localAddress?.port ?? port  // later sockets share the chosen port

@@ -1,5 +1,7 @@
 public import Registrar
 public import SecurityEvents
+public import SIPCore
+public import SIPTransport
 import Synchronization
 
 /// What the engines share to answer "who is calling": digest authentication, the directory
@@ -23,6 +25,7 @@ public final class CallerServices: Sendable {
     /// Unix milliseconds (nonces and bindings outlive a restart, so they use wall time).
     public let wallClock: @Sendable () -> Int64
     private let tracker: Mutex<UnidentifiedAttemptTracker>
+    private let responseConsumers = Mutex<[any SIPResponseConsumer]>([])
 
     public init(
         configuration: Configuration, secret: [UInt8], directory: CallerDirectoryHolder = CallerDirectoryHolder(),
@@ -46,6 +49,22 @@ public final class CallerServices: Sendable {
         for event in unanswered { events.emit(event) }
     }
 
+    // MARK: - Responses to the server's own requests
+
+    /// Adds a consumer of responses (the outbound registration client).
+    public func addResponseConsumer(_ consumer: any SIPResponseConsumer) {
+        responseConsumers.withLock { $0.append(consumer) }
+    }
+
+    /// Offers a response to the consumers; false when none took it (a stray response).
+    func consume(_ response: inout SIPMessage, from peer: SIPPeer) -> Bool {
+        let consumers = responseConsumers.withLock { $0 }
+        for consumer in consumers where consumer.consume(&response, from: peer) {
+            return true
+        }
+        return false
+    }
+
     // MARK: - Unidentified attempts
 
     func challenged(callID: String, attempt: SecurityEvent, now: Int64) {
@@ -65,4 +84,10 @@ public final class CallerServices: Sendable {
 
     /// Challenges waiting for an answer.
     public var pendingChallenges: Int { tracker.withLock { $0.count } }
+}
+
+/// Takes responses to requests the server sent itself (matched by its own Call-ID or branch).
+public protocol SIPResponseConsumer: Sendable {
+    /// Returns true when the response was one of this consumer's.
+    func consume(_ response: inout SIPMessage, from peer: SIPPeer) -> Bool
 }

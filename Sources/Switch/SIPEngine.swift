@@ -111,7 +111,8 @@ public final class SIPEngine: SIPInboundProcessor {
 
     private func handle(_ message: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
         guard let method = message.method else {
-            // No client transactions yet: every response is a stray one (RFC 6026 §7.2).
+            if let callers, callers.consume(&message, from: peer) { return }
+            // No other client transactions yet: any other response is a stray one (RFC 6026 §7.2).
             statistics.strayResponses += 1
             logger.debug("stray response dropped", metadata: ["peer": "\(peer)", "status": "\(message.statusCode ?? 0)"])
             return

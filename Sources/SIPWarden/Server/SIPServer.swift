@@ -133,6 +133,12 @@ public final class SIPServer: Sendable {
         state.withLock { $0.transport }?.sender(onConnectionFrom: remote)
     }
 
+    /// A sender on the server's own UDP socket toward `destination` (see
+    /// `SIPTransportServer.udpSender(toward:)`).
+    public func udpSender(toward destination: SocketAddress) -> SIPReplySender? {
+        state.withLock { $0.transport }?.udpSender(toward: destination)
+    }
+
     /// Open TCP/TLS connections.
     public var connectionCount: Int { state.withLock { $0.transport?.connections.count ?? 0 } }
 
