@@ -27,15 +27,20 @@ final class SecurityEventRecorder: Service, Sendable {
     func run() async throws {
         await withGracefulShutdownHandler {
             for await event in stream.events {
-                log(event)
-                if event.kind == .unidentifiedCallAttempt {
-                    let attempt = Self.attempt(from: event)
-                    pending.withLock { if $0.count < Self.pendingLimit { $0.append(attempt) } }
-                }
+                record(event)
             }
             flush()
         } onGracefulShutdown: {
             self.stream.finish()
+        }
+    }
+
+    /// Logs an event and queues it for storage when it is an unidentified attempt.
+    func record(_ event: SecurityEvent) {
+        log(event)
+        if event.kind == .unidentifiedCallAttempt {
+            let attempt = Self.attempt(from: event)
+            pending.withLock { if $0.count < Self.pendingLimit { $0.append(attempt) } }
         }
     }
 
