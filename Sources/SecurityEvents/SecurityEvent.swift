@@ -84,6 +84,7 @@ public struct PacketSummary: Sendable, Equatable {
     }
 
     static func bounded(_ text: String) -> String {
-        text.count <= fieldLimit ? text : String(text.prefix(fieldLimit)) + "…"
+        // Bytes first: counting characters is a walk over the whole text.
+        text.utf8.count <= fieldLimit ? text : String(text.prefix(fieldLimit)) + "…"
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where security events go. Implementations must be cheap and never block: events are
 /// emitted on the event loops, in the middle of answering a request.
 public protocol SecurityEventSink: Sendable {
@@ -10,23 +12,42 @@ public struct DiscardingSecurityEventSink: SecurityEventSink {
     public func emit(_ event: SecurityEvent) {}
 }
 
-/// Delivers events to one consumer through an `AsyncStream` with a bounded buffer: when the
-/// consumer falls behind, the oldest events are dropped and counted rather than memory grown
-/// (a flood must not exhaust memory through its own events).
-public final class SecurityEventStream: SecurityEventSink {
-    public let events: AsyncStream<SecurityEvent>
-    private let continuation: AsyncStream<SecurityEvent>.Continuation
+/// A bounded queue of events that its consumer drains in batches (every 100 ms or so).
+/// Emitting is an append under a lock, with no wake-up of another thread per event: a flood
+/// of failed logins must cost the event loops next to nothing. When the consumer falls
+/// behind, the newest events beyond `capacity` are dropped and counted, rather than memory
+/// grown.
+public final class SecurityEventQueue: SecurityEventSink {
+    struct State {
+        var events: [SecurityEvent] = []
+        var dropped = 0
+    }
 
-    public init(bufferSize: Int = 10_000) {
-        (events, continuation) = AsyncStream.makeStream(of: SecurityEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 100_000) {
+        self.capacity = capacity
     }
 
     public func emit(_ event: SecurityEvent) {
-        continuation.yield(event)
+        state.withLock { state in
+            if state.events.count < capacity {
+                state.events.append(event)
+            } else {
+                state.dropped += 1
+            }
+        }
     }
 
-    /// Ends the stream: the consumer's loop finishes after the buffered events.
-    public func finish() {
-        continuation.finish()
+    /// Every waiting event, oldest first, and how many were dropped since the last drain.
+    public func drain() -> (events: [SecurityEvent], dropped: Int) {
+        state.withLock { state in
+            defer {
+                state.events.removeAll(keepingCapacity: true)
+                state.dropped = 0
+            }
+            return (state.events, state.dropped)
+        }
     }
 }

@@ -53,6 +53,41 @@ struct ServeCommandTests {
         #expect(await server.line(containing: LogLine.stopped) != nil, "\(server.standardError)")
     }
 
+    @Test("a device added with the CLI while the server runs can register without a restart; a wrong password cannot")
+    func deviceAddedWhileRunning() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let server = try serve(["--listen", "udp:127.0.0.1:0"], in: sandbox)
+        defer { _ = server.stop(signal: SIGKILL, timeout: 5) }
+        let ready = try #require(await server.line(containing: LogLine.ready), "\(server.standardError)")
+        let port = try #require(Self.ports(inReadyLine: ready)["udp"])
+        let target = try SocketAddress(ipAddress: "127.0.0.1", port: port)
+        let client = try await UDPTestClient.bind(host: "127.0.0.1")
+        defer { Task { await client.close() } }
+        #expect(try await ServerRegistrarTests.registerWithCredentials("2001", password: RegistrarFixture.password, server: target, client: client).answer.statusCode == 401)
+
+        let added = try ProcessRunner.run(binary, ["device", "add", "2001", "--password-stdin", "--data-dir", sandbox.dataDirectory], input: RegistrarFixture.password + "\n")
+        #expect(added.status == 0, "\(added.standardError)")
+        // The server looks for changes every second; the device must be usable well within 5 s.
+        var status: Int?
+        for _ in 0..<50 {
+            status = try await ServerRegistrarTests.registerWithCredentials("2001", password: RegistrarFixture.password, server: target, client: client).answer.statusCode
+            if status == 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(status == 200, "\(server.standardError)")
+        #expect(try await ServerRegistrarTests.registerWithCredentials("2001", password: "Wrong-Pass-1234", server: target, client: client).answer.statusCode == 401)
+        let listed = try ProcessRunner.run(binary, ["registration", "list", "--json", "--data-dir", sandbox.dataDirectory])
+        // Bindings reach the database within a second or two.
+        var json = listed.standardOutput
+        for _ in 0..<50 where !json.contains("2001") {
+            try await Task.sleep(for: .milliseconds(100))
+            json = try ProcessRunner.run(binary, ["registration", "list", "--json", "--data-dir", sandbox.dataDirectory]).standardOutput
+        }
+        #expect(json.contains("\"2001\""), "\(json)")
+        #expect(await server.stop(with: SIGTERM) == 0, "\(server.standardError)")
+    }
+
     @Test("serve --listen works without a configuration file (embedded defaults)")
     func listenWithoutConfigFile() async throws {
         let sandbox = try Sandbox()

@@ -44,6 +44,40 @@ public struct SIPAuthValue: Sendable, CustomStringConvertible {
     public var nonceCount: String? { value("nc") }
     /// The stale flag of a challenge (RFC 3261 §25.1: "true" / "false", case-insensitive).
     public var isStale: Bool { value("stale")?.lowercased() == "true" }
+
+    /// The parameters of digest credentials read in one pass (RFC 7616 §3.4), for a server
+    /// that needs all of them: each accessor above walks the list from its start.
+    public var digestFields: DigestFields {
+        var fields = DigestFields()
+        for parameter in parameters {
+            let name = parameter.name
+            if name.equalsIgnoringCase("username") { fields.username = parameter.value }
+            else if name.equalsIgnoringCase("realm") { fields.realm = parameter.value }
+            else if name.equalsIgnoringCase("nonce") { fields.nonce = parameter.value }
+            else if name.equalsIgnoringCase("uri") { fields.uri = parameter.value }
+            else if name.equalsIgnoringCase("response") { fields.response = parameter.value }
+            else if name.equalsIgnoringCase("algorithm") { fields.algorithm = parameter.value }
+            else if name.equalsIgnoringCase("cnonce") { fields.cnonce = parameter.value }
+            else if name.equalsIgnoringCase("qop") { fields.qop = parameter.value }
+            else if name.equalsIgnoringCase("nc") { fields.nonceCount = parameter.value }
+        }
+        return fields
+    }
+}
+
+/// Digest credentials' parameters, unquoted (see `SIPAuthValue.digestFields`).
+public struct DigestFields: Sendable, Equatable {
+    public var username: String?
+    public var realm: String?
+    public var nonce: String?
+    public var uri: String?
+    public var response: String?
+    public var algorithm: String?
+    public var cnonce: String?
+    public var qop: String?
+    public var nonceCount: String?
+
+    public init() {}
 }
 
 enum AuthGrammar {

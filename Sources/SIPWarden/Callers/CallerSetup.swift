@@ -11,7 +11,7 @@ import Switch
 struct CallerSetup {
     let database: AppDatabase
     let callers: CallerServices
-    let events: SecurityEventStream
+    let events: SecurityEventQueue
     let recorder: SecurityEventRecorder
     let maintenance: CallerMaintenanceService
 
@@ -43,7 +43,7 @@ struct CallerSetup {
             minExpires: configuration.registrar.minExpires, maxExpires: configuration.registrar.maxExpires,
             defaultExpires: configuration.registrar.defaultExpires)
         settings.allowGuest = configuration.auth.allowGuest
-        let events = SecurityEventStream()
+        let events = SecurityEventQueue()
         let callers = CallerServices(configuration: settings, secret: secret, events: events, wallClock: wallClock)
         do {
             callers.directory.replace(with: try CallerDirectoryLoader.load(from: database, realm: configuration.auth.realm, logger: logger))
@@ -52,7 +52,7 @@ struct CallerSetup {
         } catch {
             throw Problem(description: "--data-dir: cannot read devices and registrations: \(error)")
         }
-        let recorder = SecurityEventRecorder(stream: events, database: database, logger: logger)
+        let recorder = SecurityEventRecorder(queue: events, database: database, logger: logger)
         let maintenance = CallerMaintenanceService(
             callers: callers, database: database, recorder: recorder, realm: configuration.auth.realm, logger: logger)
         return CallerSetup(database: database, callers: callers, events: events, recorder: recorder, maintenance: maintenance)

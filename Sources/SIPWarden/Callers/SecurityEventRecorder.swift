@@ -10,7 +10,7 @@ import Synchronization
 /// the unidentified call attempts, in batches, as the "cannot determine who is calling"
 /// records. The intrusion-prevention engine will read the same stream.
 final class SecurityEventRecorder: Service, Sendable {
-    let stream: SecurityEventStream
+    let queue: SecurityEventQueue
     let database: AppDatabase
     let logger: Logger
     /// Attempts waiting to be written; `flush()` writes them in one transaction.
@@ -18,20 +18,34 @@ final class SecurityEventRecorder: Service, Sendable {
     /// More than this many waiting attempts are dropped (and counted) rather than kept.
     static let pendingLimit = 100_000
 
-    init(stream: SecurityEventStream, database: AppDatabase, logger: Logger) {
-        self.stream = stream
+    /// How often the queue is drained.
+    static let interval: Duration = .milliseconds(100)
+
+    init(queue: SecurityEventQueue, database: AppDatabase, logger: Logger) {
+        self.queue = queue
         self.database = database
         self.logger = logger
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            for await event in stream.events {
-                record(event)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            drain()
+            do {
+                try await Task.sleep(for: Self.interval)
+            } catch {
+                break
             }
-            flush()
-        } onGracefulShutdown: {
-            self.stream.finish()
+        }
+        drain()
+        flush()
+    }
+
+    /// Records every waiting event.
+    func drain() {
+        let (events, dropped) = queue.drain()
+        for event in events { record(event) }
+        if dropped > 0 {
+            logger.warning("security events dropped: the recorder fell behind", metadata: ["count": "\(dropped)"])
         }
     }
 
@@ -59,6 +73,8 @@ final class SecurityEventRecorder: Service, Sendable {
     }
 
     private func log(_ event: SecurityEvent) {
+        // A success is logged at debug level only: its metadata is not even built otherwise.
+        if event.kind == .authSuccess && logger.logLevel > .debug { return }
         var metadata: Logger.Metadata = [
             "event": "\(event.kind.rawValue)",
             "source": "\(event.source)",

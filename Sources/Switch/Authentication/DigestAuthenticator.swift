@@ -78,9 +78,15 @@ public struct DigestAuthenticator: Sendable {
     ) -> Verdict {
         guard let method = request.method else { return .challenge(.noCredentials) }
         let values = (try? (proxy ? request.proxyAuthorizations() : request.authorizations())) ?? []
-        guard let credentials = values.first(where: { $0.isDigest && $0.realm == configuration.realm }) else {
-            return .challenge(.noCredentials)
+        var found: DigestFields?
+        for value in values where value.isDigest {
+            let fields = value.digestFields
+            if fields.realm == configuration.realm {
+                found = fields
+                break
+            }
         }
+        guard let credentials = found else { return .challenge(.noCredentials) }
         guard let username = credentials.username, !username.isEmpty, let nonce = credentials.nonce,
             let response = credentials.response, let digestURI = credentials.uri
         else {
@@ -137,9 +143,9 @@ public struct DigestAuthenticator: Sendable {
     /// Via's branch (a retransmission repeats all three, RFC 3261 §17.2.3).
     static func fingerprint(_ request: inout SIPMessage) -> Int {
         var hasher = Hasher()
-        if let callID = try? request.callID() { hasher.combine(callID.description) }
+        if let callID = try? request.callID() { hasher.combine(callID) }
         if let cseq = try? request.cseq() { hasher.combine(cseq.sequence) }
-        if let branch = (try? request.topVia())?.branch { hasher.combine(branch.description) }
+        if let branch = (try? request.topVia())?.branch { hasher.combine(branch) }
         return hasher.finalize()
     }
 }

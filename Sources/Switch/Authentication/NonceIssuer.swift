@@ -60,13 +60,19 @@ public struct NonceIssuer: Sendable {
         var message = Array("decoy-ha1:".utf8)
         message += Array(username.utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        let hex = mac.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
         // 64 hex digits from SHA-256; an MD5 HA1 has 32.
-        return String(hex.prefix(hexLength))
+        return String(unsafeUninitializedCapacity: hexLength) { output in
+            var index = 0
+            for byte in mac where index < hexLength {
+                output[index] = Self.hexDigits[Int(byte >> 4)]
+                output[index + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `issued` is the issue time and the serial (16 bytes).
     private func tag(issued: [UInt8], ip: [UInt8]) -> [UInt8] {

@@ -75,16 +75,22 @@ final class EventCollector: Sendable {
     }
 
     private let storage = Storage()
-    private let task: Task<Void, Never>
+    private let queue: SecurityEventQueue
 
-    init(_ stream: SecurityEventStream) {
-        let storage = self.storage
-        task = Task { for await event in stream.events { storage.events.withLock { $0.append(event) } } }
+    /// Takes over the queue's events from now on (drained whenever the test looks).
+    init(_ queue: SecurityEventQueue) {
+        self.queue = queue
+        _ = queue.drain()
     }
 
-    var all: [SecurityEvent] { storage.events.withLock { $0 } }
+    var all: [SecurityEvent] {
+        let fresh = queue.drain().events
+        return storage.events.withLock { events in
+            events += fresh
+            return events
+        }
+    }
     func of(_ kind: SecurityEvent.Kind) -> [SecurityEvent] { all.filter { $0.kind == kind } }
-    deinit { task.cancel() }
 }
 
 /// Answers a digest challenge as a phone would (RFC 7616 §3.4, qop=auth).
