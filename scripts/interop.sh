@@ -8,7 +8,7 @@
 #                             (a 20,000-call load at 2,000/s over UDP, then over TCP);
 #   - options-retransmit.xml  the same OPTIONS twice: the same To tag both times;
 #   - maxforwards-483.xml     OPTIONS to a user, Max-Forwards 0: 483; then 404;
-#   - register-405.xml        REGISTER: 405 with Allow;
+#   - register-401.xml        REGISTER without credentials: 401 with an MD5 challenge;
 #   - methods.xml             unknown method 501, Require 420, stray CANCEL 481;
 #   - invite-405.xml          INVITE to the server: 405, ACK absorbed (no retransmission).
 # Every run must exit 0 with every call successful (SIPp's exit status and its statistics
@@ -257,7 +257,7 @@ run_sipp options-load tcp options-uac.xml "$count" "$rate" "$load_timeout" || tr
 for transport in udp tcp; do
     run_sipp options-retransmit "$transport" options-retransmit.xml 5 50 20 -nr || true
     run_sipp maxforwards-483 "$transport" maxforwards-483.xml 5 50 20 || true
-    run_sipp register-405 "$transport" register-405.xml 5 50 20 || true
+    run_sipp register-401 "$transport" register-401.xml 5 50 20 || true
     run_sipp methods "$transport" methods.xml 5 50 20 || true
 done
 
