@@ -51,7 +51,10 @@ extension SIPEngine {
                 if let q = binding.qThousandths { value += ";q=\(Self.qText(q))" }
                 return (name: "Contact", value: value)
             }
-            headers.append((name: "Date", value: SIPDate.format(unixSeconds: now / 1000)))
+            if dateHeaderCache.second != now / 1000 {
+                dateHeaderCache = (now / 1000, SIPDate.format(unixSeconds: now / 1000))
+            }
+            headers.append((name: "Date", value: dateHeaderCache.text))
             answer = LocalResponder.Answer(statusCode: 200, headers: headers)
         case .intervalTooBrief(let minimum):
             answer = LocalResponder.Answer(statusCode: 423, headers: [("Min-Expires", "\(minimum)")])

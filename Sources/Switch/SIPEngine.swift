@@ -42,6 +42,8 @@ public final class SIPEngine: SIPInboundProcessor {
     private var ticker: RepeatedTask?
     /// The Server header value as bytes, built once (every answer carries it).
     private let serverHeader: SIPString?
+    /// The Date header text of the current second (a REGISTER's 200 carries one).
+    var dateHeaderCache: (second: Int64, text: String) = (-1, "")
 
     public init(
         configuration: Configuration, responder: LocalResponder, logger: Logger, callers: CallerServices? = nil,

@@ -50,6 +50,7 @@ public struct DigestAuthenticator: Sendable {
     private let issuer: NonceIssuer
     private let counts: NonceCountStore
     private let challengeSuffixes: [String]
+    private let challengePrefix: String
 
     public init(configuration: Configuration, secret: [UInt8]) {
         self.configuration = configuration
@@ -57,6 +58,7 @@ public struct DigestAuthenticator: Sendable {
         self.counts = NonceCountStore(capacity: configuration.replayTableSize)
         // The parts of each challenge after the nonce, built once.
         self.challengeSuffixes = configuration.algorithms.map { "\", algorithm=\($0.rawValue), qop=\"auth\"" }
+        self.challengePrefix = "Digest realm=\"\(configuration.realm)\", nonce=\""
     }
 
     /// The challenge headers: WWW-Authenticate (401, REGISTER) or Proxy-Authenticate (407),
@@ -64,9 +66,8 @@ public struct DigestAuthenticator: Sendable {
     public func challenge(proxy: Bool, stale: Bool, sourceIP: [UInt8], now: Int64) -> [(name: String, value: String)] {
         let name = proxy ? "Proxy-Authenticate" : "WWW-Authenticate"
         let nonce = issuer.make(for: sourceIP, now: now)
-        let prefix = "Digest realm=\"\(configuration.realm)\", nonce=\""
         return challengeSuffixes.map { suffix in
-            (name, prefix + nonce + suffix + (stale ? ", stale=true" : ""))
+            (name, challengePrefix + nonce + suffix + (stale ? ", stale=true" : ""))
         }
     }
 

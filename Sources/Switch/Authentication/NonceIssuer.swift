@@ -11,14 +11,14 @@ import Synchronization
 /// The serial makes every nonce distinct, also two given to one address in the same
 /// millisecond (clients behind one NAT), so that their nonce-counts never collide.
 public struct NonceIssuer: Sendable {
-    private let key: SymmetricKey
+    private let key: KeyedHash
     private let serials: NonceSerials
     /// Milliseconds a nonce is accepted.
     public let lifetimeMilliseconds: Int64
 
     public init(secret: [UInt8], lifetimeSeconds: Int) {
         precondition(secret.count >= 16, "the nonce secret must have at least 128 bits")
-        self.key = SymmetricKey(data: secret)
+        self.key = KeyedHash(key: secret)
         self.serials = NonceSerials()
         self.lifetimeMilliseconds = Int64(lifetimeSeconds) * 1000
     }
@@ -59,7 +59,7 @@ public struct NonceIssuer: Sendable {
     public func decoyHA1(username: String, hexLength: Int) -> String {
         var message = Array("decoy-ha1:".utf8)
         message += Array(username.utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
+        let mac = key.mac(message)
         // 64 hex digits from SHA-256; an MD5 HA1 has 32.
         return String(unsafeUninitializedCapacity: hexLength) { output in
             var index = 0
@@ -76,8 +76,7 @@ public struct NonceIssuer: Sendable {
 
     /// `issued` is the issue time and the serial (16 bytes).
     private func tag(issued: [UInt8], ip: [UInt8]) -> [UInt8] {
-        let mac = HMAC<SHA256>.authenticationCode(for: issued + ip, using: key)
-        return Array(mac.prefix(16))
+        return Array(key.mac(issued + ip).prefix(16))
     }
 
     private static func bigEndianBytes<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] {
