@@ -51,8 +51,9 @@ public struct AuthSettings: Sendable, Equatable {
     /// means setting every device's password again.
     public var realm = "sipwarden"
     /// Challenge algorithms, most preferred first: one WWW-Authenticate or
-    /// Proxy-Authenticate header each (RFC 8760 §2.4).
-    public var algorithms: [DigestAlgorithm] = [.md5, .sha256]
+    /// Proxy-Authenticate header each (RFC 8760 §2.4). MD5 alone by default: common clients
+    /// (baresip 1.x, SIPp) refuse a 401 that offers SHA-256 at all (docs/callers.md).
+    public var algorithms: [DigestAlgorithm] = [.md5]
     /// Seconds a nonce is accepted; an older one with a right answer gets stale=true.
     public var nonceLifetime = 300
     /// Nonces whose nonce-count is remembered (replay protection, bounded memory).

@@ -15,7 +15,7 @@ public struct DigestAuthenticator: Sendable {
         public var nonceLifetimeSeconds: Int
         public var replayTableSize: Int
 
-        public init(realm: String = "sipwarden", algorithms: [DigestAlgorithm] = [.md5, .sha256], nonceLifetimeSeconds: Int = 300, replayTableSize: Int = 100_000) {
+        public init(realm: String = "sipwarden", algorithms: [DigestAlgorithm] = [.md5], nonceLifetimeSeconds: Int = 300, replayTableSize: Int = 100_000) {
             self.realm = realm
             self.algorithms = algorithms
             self.nonceLifetimeSeconds = nonceLifetimeSeconds

@@ -51,12 +51,26 @@ struct ServerRegistrarTests {
         return (challenge, answer)
     }
 
-    @Test("401 offers MD5 then SHA-256 (RFC 8760 §2.4); right credentials get 200 listing the binding with its expiry, and a Date")
+    @Test("by default the 401 offers MD5 alone, which every common client answers")
+    func defaultChallenge() async throws {
+        let fixture = try RegistrarFixture.make()
+        defer { fixture.remove() }
+        try await withRegistrarServer(fixture) { server, _ in
+            let target = try server.address(.udp)
+            let client = try await server.udpClient()
+            let challenge = try await Self.exchange(Self.register("1001", server: target, client: client, callID: "default-1", cseq: 1), client: client, server: target)
+            #expect(challenge.statusCode == 401)
+            #expect(challenge.values("WWW-Authenticate").count == 1)
+            #expect(challenge.value("WWW-Authenticate")?.contains("algorithm=MD5, qop=\"auth\"") == true)
+        }
+    }
+
+    @Test("configured for both, the 401 offers MD5 then SHA-256 (RFC 8760 §2.4); right credentials get 200 listing the binding with its expiry, and a Date")
     func registerSucceeds() async throws {
         let fixture = try RegistrarFixture.make()
         defer { fixture.remove() }
         let device = try fixture.addDevice("1001")
-        try await withRegistrarServer(fixture) { server, setup in
+        try await withRegistrarServer(fixture, configure: { $0.auth.algorithms = [.md5, .sha256] }) { server, setup in
             let target = try server.address(.udp)
             let client = try await server.udpClient()
             let (challenge, answer) = try await Self.registerWithCredentials("1001", password: RegistrarFixture.password, server: target, client: client)
