@@ -1,0 +1,616 @@
+#!/usr/bin/env bash
+# Registration load: how many digest-authenticated registrations per second `sipwarden serve`
+# (release build) and Kamailio each complete, and what a binding costs in memory, measured
+# side by side in one run, over UDP, on loopback, with the same users and the same scenario.
+#
+# Setup:
+#   - Users: USERS (10,000) devices dev000001... with random 20-character passwords (letters,
+#     digits and specials, SIPWarden's policy), written once as a SIPp injection file
+#     (users.csv: SEQUENTIAL, then username;password).
+#   - SIPWarden: the devices imported with `sipwarden device import users.csv` (one
+#     transaction) into a fresh data directory; `sipwarden serve` from a config file: UDP only,
+#     server.threads = THREADS (2), auth.realm = REALM, algorithms MD5 then SHA-256 (SIPp
+#     answers the first challenge only and knows only MD5). Skipped, with a message, when the
+#     binary has no `device import` yet (or does not build).
+#   - Kamailio: bench/kamailio/registrar.cfg, auth_db over SQLite: the subscriber table holds
+#     ha1 = MD5(user:REALM:password) and ha1b = MD5(user@127.0.0.1:REALM:password) (no
+#     passwords, calculate_ha1 off), usrloc db_mode 2 (write-back every UL_TIMER s, 10), -n
+#     THREADS UDP workers, -x fm, in the foreground.
+#   - Load: bench/sipp/register-auth.xml (REGISTER, 401, REGISTER with MD5 credentials, 200:
+#     one call = one registration = two transactions), from two SIPp processes on 127.0.0.2
+#     and 127.0.0.3, each with half the users and a fixed source port, so that every step
+#     refreshes the same USERS bindings. No retransmissions (-nr): a registration without its
+#     401 and 200 within RECV_TIMEOUT_MS (2000) is a failed call.
+#
+# Per server (skipped, with what it answered, when one registration does not complete first):
+#   1. fill: every user registers once at FILL_RATE (1000/s); the server's memory is read
+#      before (ready, no binding) and after (all USERS bindings in place), and the bindings
+#      are counted (Kamailio: usrloc statistics; SIPWarden: `registration list --json`), then
+#      the wait until they are all in the database is timed (Kamailio: rows of `location`;
+#      SIPWarden: `registration list` reads the database).
+#   2. ramp: for each rate of RATES, max(USERS, rate x MIN_STEP_SECONDS) registrations (every
+#      user at least once) at that rate; a step passes when failed registrations <=
+#      FAIL_LIMIT_PCT (0.1) % and the generators offered >= MIN_OFFERED_PCT (97) % of the rate.
+#      The ramp stops at the first failing step (RAMP_ALL=1: runs every rate), then the rate is
+#      bisected between the last step that passed and the first that failed, down to
+#      RESOLUTION (1000). A step lasts MIN_STEP_SECONDS (20): at least two of Kamailio's
+#      write-back flushes, which hold the location table's slot locks while they write to
+#      SQLite (one fdatasync per binding), so every step pays for persistence.
+# Memory: for SIPWarden (one process) VmRSS; for Kamailio (a main process and its children
+# sharing one shared-memory segment) the sum of every process's Pss (shared pages divided
+# among the processes that map them: their sum is the memory the server holds; a sum of
+# VmRSS would count the shared segment once per process), and the growth of its shm
+# allocator's "used" (kamcmd core.shmmem). Memory per binding = (after - before) / USERS.
+# CPU: utime+stime of every thread/process of the server from /proc, the SIPp generators'
+# user+system time (GNU time), both as % of one core over the step's wall time, and what the
+# rest of the machine used meanwhile ("other": /proc/stat's busy time minus both). A step
+# where other processes used more than NOISY_CPU_PCT (20) % is marked "noisy": on a shared
+# machine (a build running next to the benchmark) its ceiling is not the server's alone.
+#
+# Output: a table per step and a summary per server, printed and written to
+# OUT_DIR/summary.txt (default bench/results/register-load-TIMESTAMP/), with every SIPp
+# statistics file and server log next to it. Not run in CI.
+#
+# Environment: USERS (10000), RATES ("4000 8000 12000 16000 20000 24000 28000 32000"),
+# RESOLUTION (1000), FILL_RATE (1000), MIN_STEP_SECONDS (20), RECV_TIMEOUT_MS (2000),
+# FAIL_LIMIT_PCT (0.1), MIN_OFFERED_PCT (97), NOISY_CPU_PCT (20), RAMP_ALL (0), THREADS (2),
+# REALM (sipwarden), UL_TIMER (10), KAMAILIO_DB_MODE (2; 0 = bindings in memory only, a
+# reference for what the database costs Kamailio), SERVERS ("sipwarden kamailio"),
+# SERVER_BINARY (this sipwarden binary, no build), OUT_DIR, BENCH_LOCK (/tmp/sipwarden-bench.lock:
+# held for the whole run, so that two runs of this script never measure each other).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+users=${USERS:-10000}
+rates=${RATES:-"4000 8000 12000 16000 20000 24000 28000 32000"}
+resolution=${RESOLUTION:-1000}
+fill_rate=${FILL_RATE:-1000}
+min_step_seconds=${MIN_STEP_SECONDS:-20}
+recv_timeout=${RECV_TIMEOUT_MS:-2000}
+fail_limit=${FAIL_LIMIT_PCT:-0.1}
+min_offered=${MIN_OFFERED_PCT:-97}
+ramp_all=${RAMP_ALL:-0}
+threads=${THREADS:-2}
+realm=${REALM:-sipwarden}
+ul_timer=${UL_TIMER:-10}
+ul_db_mode=${KAMAILIO_DB_MODE:-2}
+noisy_cpu=${NOISY_CPU_PCT:-20}
+servers=${SERVERS:-"sipwarden kamailio"}
+generators=(127.0.0.2 127.0.0.3)
+domain=127.0.0.1
+clk_tck=$(getconf CLK_TCK)
+scenario="$root/bench/sipp/register-auth.xml"
+
+out=${OUT_DIR:-"$root/bench/results/register-load-$(date +%Y%m%d-%H%M%S)"}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+results="$out/steps.tsv"
+server_pid=""
+server_name=""
+gen_pids=()
+
+log() { printf 'register-load: %s\n' "$*" >&2; }
+
+# One benchmark at a time on this machine: two runs side by side measure each other.
+bench_lock=${BENCH_LOCK:-/tmp/sipwarden-bench.lock}
+exec 9>"$bench_lock"
+if ! flock -n 9; then
+    log "another benchmark holds $bench_lock: waiting for it (at most an hour)"
+    flock -w 3600 9 || { log "still locked after an hour"; exit 1; }
+fi
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    for pid in "${gen_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    stop_server || true
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# --- Tools -----------------------------------------------------------------------------
+
+apt_install() {
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1 \
+        || { $sudo apt-get update >>"$out/apt.log" 2>&1 && $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1; }
+}
+
+command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt_install sip-tester; }
+command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
+command -v sqlite3 >/dev/null 2>&1 || { log "installing sqlite3"; apt_install sqlite3; }
+[ -x /usr/bin/time ] || { log "installing time"; apt_install time; }
+if [[ " $servers " == *" kamailio "* ]]; then
+    if ! command -v kamailio >/dev/null 2>&1 && [ ! -x /usr/sbin/kamailio ]; then
+        log "installing kamailio"
+        apt_install kamailio
+    fi
+    if [ ! -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ]; then
+        log "installing kamailio-sqlite-modules"
+        apt_install kamailio-sqlite-modules
+    fi
+fi
+kamailio_bin=$(command -v kamailio || echo /usr/sbin/kamailio)
+kamcmd_bin=$(command -v kamcmd || echo /usr/sbin/kamcmd)
+schema_dir=/usr/share/kamailio/db_sqlite
+
+# SIPWarden: skipped (loudly) when it cannot take part yet.
+sipwarden_bin=""
+sipwarden_skip=""
+if [[ " $servers " == *" sipwarden "* ]]; then
+    if [ -n "${SERVER_BINARY:-}" ]; then
+        sipwarden_bin=$SERVER_BINARY
+    else
+        log "swift build -c release --product sipwarden"
+        if swift build -c release --product sipwarden >"$out/build.log" 2>&1; then
+            sipwarden_bin="$root/.build/release/sipwarden"
+        else
+            tail -30 "$out/build.log" >&2
+            sipwarden_skip="the release build failed (see $out/build.log)"
+        fi
+    fi
+    if [ -z "$sipwarden_skip" ] && [ ! -x "$sipwarden_bin" ]; then
+        sipwarden_skip="no executable at $sipwarden_bin"
+    fi
+    if [ -z "$sipwarden_skip" ] && ! "$sipwarden_bin" device import --help >/dev/null 2>&1; then
+        sipwarden_skip="$sipwarden_bin has no 'device import' command yet"
+    fi
+    if [ -n "$sipwarden_skip" ]; then
+        log "*** SIPWarden SKIPPED: $sipwarden_skip ***"
+        servers=$(echo " $servers " | sed 's/ sipwarden / /; s/^ *//; s/ *$//')
+    fi
+fi
+[ -n "$servers" ] || { log "no server left to measure"; exit 1; }
+
+# A loopback port free for both UDP and TCP, outside the ephemeral range.
+used_ports=" "
+free_port() {
+    local port
+    for _ in $(seq 200); do
+        port=$((20000 + RANDOM % 12000))
+        case "$used_ports" in *" $port "*) continue ;; esac
+        if [ -z "$(ss -Htuan "( sport = :$port )" 2>/dev/null)" ]; then
+            used_ports+="$port "
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# --- Users -----------------------------------------------------------------------------
+
+# users.csv (SIPp injection file and `device import` input), gen0.csv and gen1.csv (one half
+# each), subscriber.sql (Kamailio's rows: HA1 values only).
+make_users() {
+    python3 - "$users" "$realm" "$domain" "$out" <<'PY'
+import hashlib, secrets, string, sys
+count, realm, domain, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+letters, digits = string.ascii_letters, string.digits
+specials = "!#%*+-.=?@_~"          # no ';' (field separator), no quote or backslash
+alphabet = letters + digits + specials
+rng = secrets.SystemRandom()
+def password():
+    while True:
+        p = "".join(rng.choice(alphabet) for _ in range(20))
+        if any(c in letters for c in p) and any(c in digits for c in p) and any(c in specials for c in p):
+            return p
+md5 = lambda s: hashlib.md5(s.encode()).hexdigest()
+rows = [(f"dev{i:06d}", password()) for i in range(1, count + 1)]
+half = (count + 1) // 2
+for name, part in (("users.csv", rows), ("gen0.csv", rows[:half]), ("gen1.csv", rows[half:])):
+    with open(f"{out}/{name}", "w") as f:
+        f.write("SEQUENTIAL\n")
+        f.writelines(f"{u};{p}\n" for u, p in part)
+with open(f"{out}/subscriber.sql", "w") as f:
+    f.write("BEGIN;\n")
+    for u, p in rows:
+        f.write(f"INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES "
+                f"('{u}', '{domain}', '', '{md5(f'{u}:{realm}:{p}')}', '{md5(f'{u}@{domain}:{realm}:{p}')}');\n")
+    f.write("COMMIT;\n")
+PY
+}
+
+# --- Measurements ----------------------------------------------------------------------
+
+# utime+stime (clock ticks) of every thread of every given process, one "id name ticks" per
+# line; the name is the thread's (sipwarden) or the process's role (Kamailio, from roles.txt).
+task_ticks() {
+    local pid task roles="$out/$server_name/roles.txt"
+    [ -f "$roles" ] || : >"$roles"
+    for pid in "$@"; do
+        for task in /proc/"$pid"/task/*/stat; do
+            [ -r "$task" ] || continue
+            awk -v roles="$roles" 'BEGIN { while ((getline r < roles) > 0) { split(r, a, " "); role[a[1]] = a[2] } }
+                { line = $0; name = line; sub(/^[0-9]+ \(/, "", name); sub(/\) .*$/, "", name);
+                  sub(/^.*\) /, "", line); split(line, f, " ");
+                  gsub(/ /, "_", name); if ($1 in role) name = role[$1]; print $1, name, f[12] + f[13] }' "$task" 2>/dev/null || true
+        done
+    done
+}
+
+# Kamailio's processes by role ("PID role"): udp0, udp1, timer, slowtimer, ctl, tcpmain...
+kamailio_roles() {
+    "$kamcmd_bin" -s "unix:$out/kamailio/ctl" core.psx 2>/dev/null | awk '
+        /PID:/ { pid = $2 }
+        /DSC:/ { d = $0; sub(/.*DSC: /, "", d)
+                 if (d ~ /^udp receiver child=/) { sub(/^udp receiver child=/, "", d); sub(/ .*/, "", d); d = "udp" d }
+                 else if (d ~ /^tcp receiver/) { sub(/.*child=/, "", d); d = "tcp" d }
+                 else if (d ~ /^main process/) d = "main"
+                 else { gsub(/ process/, "", d); gsub(/ /, "", d) }
+                 print pid, d }'
+}
+
+# The server's processes: sipwarden is one process; Kamailio is a main process and its children.
+server_processes() {
+    [ -n "$server_pid" ] || return 0
+    echo "$server_pid"
+    if [ "$server_name" = kamailio ]; then
+        ps -o pid= --ppid "$server_pid" 2>/dev/null | tr -d ' '
+    fi
+}
+
+# "RSS_KB PSS_KB" summed over the server's processes.
+server_memory() {
+    local rss=0 pss=0 pid r p
+    for pid in $(server_processes); do
+        r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+        p=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+        rss=$((rss + ${r:-0}))
+        pss=$((pss + ${p:-0}))
+    done
+    echo "$rss $pss"
+}
+
+# Kamailio's shared-memory allocator: bytes used.
+kamailio_shm_used() {
+    "$kamcmd_bin" -s "unix:$out/kamailio/ctl" core.shmmem 2>/dev/null | awk '$1 == "used:" { print $2 }'
+}
+
+# Bindings the server holds now (in memory for Kamailio, in the database for SIPWarden).
+bindings_in_memory() {
+    case "$server_name" in
+    kamailio) "$kamcmd_bin" -s "unix:$out/kamailio/ctl" stats.get_statistics location_contacts 2>/dev/null \
+        | awk -F'= ' '{ print $2 + 0 }' ;;
+    sipwarden) bindings_in_database ;;
+    esac
+}
+bindings_in_database() {
+    case "$server_name" in
+    kamailio) sqlite3 "$out/kamailio/kamailio.sqlite" 'PRAGMA busy_timeout = 2000; SELECT count(*) FROM location;' 2>/dev/null | tail -1 ;;
+    sipwarden) "$sipwarden_bin" registration list --json --data-dir "$out/sipwarden/data" 2>/dev/null \
+        | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?" ;;
+    esac
+}
+
+# Kernel receive-buffer drops on the sockets bound to local UDP port $1.
+port_drops() {
+    awk -v port="$(printf ':%04X' "$1")" 'NR > 1 && substr($2, length($2) - 4) == port { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+
+stat_column() {
+    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
+        { last = $col } END { if (col) print last; else print 0 }' "$1"
+}
+
+now() { date +%s.%N; }
+
+# Busy clock ticks of the whole machine so far (all CPUs: user, nice, system, irq, softirq, steal).
+machine_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# --- Servers ---------------------------------------------------------------------------
+
+prepare_server() {
+    local name=$1 dir="$out/$1"
+    mkdir -p "$dir"
+    case "$name" in
+    sipwarden)
+        mkdir -p "$dir/data"
+        cat >"$dir/sipwarden.yaml" <<EOF
+sip:
+  listen: ["udp:127.0.0.1:$server_port"]
+server:
+  threads: $threads
+auth:
+  realm: "$realm"
+  algorithms: ["MD5", "SHA-256"]
+log:
+  level: info
+EOF
+        local t0=$SECONDS
+        if ! "$sipwarden_bin" device import "$out/users.csv" --data-dir "$dir/data" --config "$dir/sipwarden.yaml" \
+            >"$dir/import.log" 2>&1; then
+            tail -20 "$dir/import.log" >&2
+            log "sipwarden device import failed"
+            return 1
+        fi
+        log "sipwarden: $users devices imported in $((SECONDS - t0)) s"
+        ;;
+    kamailio)
+        rm -f "$dir/kamailio.sqlite"*
+        for table in standard auth_db usrloc; do
+            sqlite3 "$dir/kamailio.sqlite" <"$schema_dir/$table-create.sql"
+        done
+        sqlite3 "$dir/kamailio.sqlite" 'PRAGMA journal_mode = WAL;' >/dev/null
+        sqlite3 "$dir/kamailio.sqlite" <"$out/subscriber.sql"
+        log "kamailio: $(sqlite3 "$dir/kamailio.sqlite" 'SELECT count(*) FROM subscriber;') subscribers (HA1 only) in $dir/kamailio.sqlite"
+        ;;
+    esac
+}
+
+start_server() {
+    local name=$1 dir="$out/$1"
+    server_name=$name
+    case "$name" in
+    sipwarden)
+        "$sipwarden_bin" serve --config "$dir/sipwarden.yaml" --data-dir "$dir/data" >"$dir/server.log" 2>&1 &
+        server_pid=$!
+        server_version=$("$sipwarden_bin" --version 2>/dev/null || echo "release build")
+        ;;
+    kamailio)
+        "$kamailio_bin" -f "$root/bench/kamailio/registrar.cfg" \
+            -A "DBURL=\"sqlite:///$dir/kamailio.sqlite\"" -A "CTLSOCK=\"unix:$dir/ctl\"" \
+            -A "REALM=\"$realm\"" -A "UL_TIMER=$ul_timer" -A "UL_DB_MODE=$ul_db_mode" \
+            -l "udp:127.0.0.1:$server_port" -n "$threads" \
+            -DD -E -Y "$dir" -P "$dir/kamailio.pid" -m 256 -M 16 -x fm -w "$dir" >"$dir/server.log" 2>&1 &
+        server_pid=$!
+        server_version=$("$kamailio_bin" -v 2>/dev/null | head -1 | awk '{print $3}')
+        ;;
+    esac
+    # Ready when a single OPTIONS gets its 200.
+    local probe_port
+    probe_port=$(free_port)
+    for _ in $(seq 40); do
+        kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log" >&2; log "$name exited"; server_pid=""; return 1; }
+        if (cd "$dir" && sipp "127.0.0.1:$server_port" -sf "$root/bench/sipp/options-bench.xml" -i 127.0.0.1 -p "$probe_port" \
+            -m 1 -nostdin -timeout 3s -timeout_error -recv_timeout 500 -nr >/dev/null 2>&1); then
+            log "$name ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
+            sleep 1  # let start-up allocations settle before the first memory reading
+            if [ "$name" = kamailio ]; then kamailio_roles >"$dir/roles.txt"; fi
+            return 0
+        fi
+        sleep 0.25
+    done
+    log "$name never answered"
+    return 1
+}
+
+stop_server() {
+    [ -n "$server_pid" ] || return 0
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+# --- One step --------------------------------------------------------------------------
+
+# run_step LABEL RATE CALLS: CALLS registrations at RATE per second over the generators;
+# appends a line to $results and sets step_pass (1 or 0).
+run_step() {
+    local label=$1 rate=$2 calls=$3
+    local count=${#generators[@]}
+    local per_gen_rate=$((rate / count)) per_gen_calls=$(((calls + count - 1) / count))
+    local dir="$out/$server_name/$label"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    local procs
+    procs=$(server_processes | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    task_ticks $procs >"$dir/ticks.before"
+    local drops_before t0 t1 busy0 busy1
+    drops_before=$(port_drops "$server_port")
+    busy0=$(machine_busy_ticks)
+    t0=$(now)
+    gen_pids=()
+    local i
+    for ((i = 0; i < count; i++)); do
+        local gdir="$dir/gen$i"
+        mkdir -p "$gdir"
+        (
+            cd "$gdir"
+            exec /usr/bin/time -f '%U %S' -o cpu.txt sipp "127.0.0.1:$server_port" -sf "$scenario" \
+                -inf "$out/gen$i.csv" -i "${generators[$i]}" -p "${gen_ports[$i]}" \
+                -m "$per_gen_calls" -r "$per_gen_rate" -rp 1000 -l $((per_gen_rate * 4 + 1000)) \
+                -nr -recv_timeout "$recv_timeout" -buff_size 4194304 -nostdin \
+                -timeout "$((calls / rate * 3 + 30))s" -trace_stat -stf stat.csv -fd 1
+        ) >"$gdir/sipp.out" 2>&1 &
+        gen_pids+=($!)
+    done
+    for pid in "${gen_pids[@]}"; do wait "$pid" || true; done
+    gen_pids=()
+    t1=$(now)
+    busy1=$(machine_busy_ticks)
+    # shellcheck disable=SC2086
+    task_ticks $procs >"$dir/ticks.after"
+    local drops_after
+    drops_after=$(port_drops "$server_port")
+
+    local ok=0 offered_rate=0 gen_cpu=0
+    for ((i = 0; i < count; i++)); do
+        local gdir="$dir/gen$i"
+        ok=$((ok + $(stat_column "$gdir/stat.csv" 'SuccessfulCall(C)')))
+        offered_rate=$(awk -v a="$offered_rate" -v b="$(stat_column "$gdir/stat.csv" 'CallRate(C)')" 'BEGIN { print a + b }')
+        gen_cpu=$(awk -v a="$gen_cpu" -v f="$gdir/cpu.txt" 'BEGIN { while ((getline x < f) > 0) l = x; split(l, t, " "); print a + t[1] + t[2] }')
+    done
+    local planned=$((per_gen_calls * count))
+    local failed=$((planned - ok))
+    local elapsed server_ticks busiest
+    elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    awk 'NR == FNR { before[$1] = $3; next } { d = $3 - before[$1]; if (d > 0) print d, $2 }' \
+        "$dir/ticks.before" "$dir/ticks.after" | sort -rn >"$dir/tasks.txt"
+    server_ticks=$(awk '{ s += $1 } END { print s + 0 }' "$dir/tasks.txt")
+    busiest=$(awk -v e="$elapsed" -v hz="$clk_tck" '{ printf "%s%s %.0f", (n++ ? ", " : ""), $2, 100 * $1 / hz / e; if (n == 3) exit }' "$dir/tasks.txt")
+    local failed_pct server_cpu gen_cpu_pct reg_rate verdict note="" cpu_per_reg other_cpu
+    failed_pct=$(awk -v p="$planned" -v f="$failed" 'BEGIN { printf "%.3f", 100 * f / p }')
+    server_cpu=$(awk -v t="$server_ticks" -v hz="$clk_tck" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * t / hz / e }')
+    gen_cpu_pct=$(awk -v c="$gen_cpu" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * c / e }')
+    # Everything else the machine ran meanwhile (other users of a shared machine): the figures
+    # of a step where this is high are not the server's alone.
+    other_cpu=$(awk -v b=$((busy1 - busy0)) -v hz="$clk_tck" -v e="$elapsed" -v s="$server_cpu" -v g="$gen_cpu_pct" \
+        'BEGIN { o = 100 * b / hz / e - s - g; printf "%.0f", (o < 0 ? 0 : o) }')
+    reg_rate=$(awk -v o="$ok" -v e="$elapsed" 'BEGIN { printf "%.0f", o / e }')
+    cpu_per_reg=$(awk -v t="$server_ticks" -v hz="$clk_tck" -v o="$ok" 'BEGIN { if (o > 0) printf "%.0f", 1e6 * t / hz / o; else print "-" }')
+    offered_rate=$(awk -v r="$offered_rate" 'BEGIN { printf "%.0f", r }')
+    local server_drops=$((drops_after - drops_before))
+    step_pass=1
+    if awk -v f="$failed_pct" -v l="$fail_limit" 'BEGIN { exit !(f > l) }'; then step_pass=0; note="failures"; fi
+    if awk -v o="$offered_rate" -v r="$rate" -v m="$min_offered" 'BEGIN { exit !(o < r * m / 100) }'; then
+        step_pass=0
+        note="${note:+$note, }generators offered only $offered_rate/s"
+    fi
+    if [ "$other_cpu" -gt "$noisy_cpu" ]; then note="${note:+$note, }noisy: other processes used ${other_cpu}% CPU"; fi
+    verdict=$([ "$step_pass" = 1 ] && echo pass || echo FAIL)
+    printf '%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$server_name" "$label" "$rate" "$offered_rate" \
+        "$reg_rate" "$ok" "$failed" "$failed_pct" "$server_cpu" "$busiest" "$cpu_per_reg" "$gen_cpu_pct" "$other_cpu" "$server_drops" \
+        "$elapsed" "$verdict" "$note" >>"$results"
+    log "$(printf '%-9s %-10s %6d/s offered %6s/s registered %6s/s ok %6d failed %5d (%s%%) server CPU %4s%% (%s) %s us/reg, SIPp CPU %4s%% other CPU %3s%% drops %d %s %s' \
+        "$server_name" "$label" "$rate" "$offered_rate" "$reg_rate" "$ok" "$failed" "$failed_pct" "$server_cpu" "$busiest" \
+        "$cpu_per_reg" "$gen_cpu_pct" "$other_cpu" "$server_drops" "$verdict" "$note")"
+    sleep 2  # let queues drain before the next step
+}
+
+# smoke_register: one registration (the first user, from the first generator's address and
+# port, so the fill refreshes it); fails, with what the server answered, when it does not
+# complete.
+smoke_register() {
+    local dir="$out/$server_name/smoke"
+    mkdir -p "$dir"
+    if (cd "$dir" && sipp "127.0.0.1:$server_port" -sf "$scenario" -inf "$out/gen0.csv" -i "${generators[0]}" -p "${gen_ports[0]}" \
+        -m 1 -nostdin -timeout 10s -timeout_error -recv_timeout 2000 -trace_err -error_file errors.log >sipp.out 2>&1); then
+        return 0
+    fi
+    smoke_answer=$(grep -ohE 'SIP/2\.0 [0-9]{3} [A-Za-z ]*' "$dir/errors.log" 2>/dev/null | head -1 || true)
+    return 1
+}
+
+# run_rate RATE: one ramp step, max(USERS, RATE x MIN_STEP_SECONDS) registrations.
+run_rate() {
+    local calls=$(($1 * min_step_seconds))
+    [ "$calls" -ge "$users" ] || calls=$users
+    run_step "rate-$1" "$1" "$calls"
+}
+
+# --- The run ---------------------------------------------------------------------------
+
+printf 'server\tstep\ttarget/s\toffered/s\tregistered/s\tok\tfailed\tfailed%%\tserver CPU%%\tbusiest %%\tserver CPU us/registration\tSIPp CPU%%\tother CPU%%\tserver socket drops\tseconds\tverdict\tnote\n' >"$results"
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
+    echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1); kamailio $("$kamailio_bin" -v 2>/dev/null | head -1 | awk '{print $3}')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "users: $users, realm \"$realm\", fill ${fill_rate}/s, ramp: $rates then bisection to ${resolution}/s (at least ${min_step_seconds}s and every user once per step)"
+    echo "fail limit ${fail_limit}%, min offered ${min_offered}%, recv timeout ${recv_timeout}ms, no retransmissions, threads/workers $threads, generators ${generators[*]}"
+    echo "kamailio: usrloc db_mode $ul_db_mode, write-back every ${ul_timer}s, auth_db on SQLite (WAL), UDP receive buffer up to 4 MB"
+    if [ -n "$sipwarden_skip" ]; then echo "SIPWarden SKIPPED: $sipwarden_skip"; fi
+} | tee "$out/context.txt" >&2
+
+log "generating $users users with random passwords"
+make_users
+gen_ports=()
+for ((i = 0; i < ${#generators[@]}; i++)); do gen_ports+=("$(free_port)"); done
+
+declare -A maximum memory_line persist_line skipped_line
+for name in $servers; do
+    server_port=$(free_port)
+    prepare_server "$name"
+    start_server "$name"
+    if ! smoke_register; then
+        log "*** $name SKIPPED: it does not complete a registration (${smoke_answer:-no answer}; see $out/$name/smoke) ***"
+        skipped_line[$name]="it does not complete a registration (${smoke_answer:-no answer})"
+        stop_server
+        continue
+    fi
+
+    read -r rss0 pss0 < <(server_memory)
+    shm0=$([ "$name" = kamailio ] && kamailio_shm_used || echo 0)
+    run_step fill "$fill_rate" "$users"
+    bound=$(bindings_in_memory)
+    read -r rss1 pss1 < <(server_memory)
+    shm1=$([ "$name" = kamailio ] && kamailio_shm_used || echo 0)
+    mem_kb=$([ "$name" = kamailio ] && echo $((pss1 - pss0)) || echo $((rss1 - rss0)))
+    per_binding=$(awk -v k="$mem_kb" -v n="$users" 'BEGIN { printf "%.0f", k * 1024 / n }')
+    if [ "$name" = kamailio ]; then
+        shm_per=$(awk -v a="$shm0" -v b="$shm1" -v n="$users" 'BEGIN { printf "%.0f", (b - a) / n }')
+        memory_line[$name]="bindings $bound; PSS (all processes) $pss0 -> $pss1 kB = $per_binding B/binding; shm used $shm0 -> $shm1 B = $shm_per B/binding; (VmRSS sum $rss0 -> $rss1 kB counts the shared segment once per process)"
+    else
+        memory_line[$name]="bindings $bound; VmRSS $rss0 -> $rss1 kB = $per_binding B/binding (PSS $pss0 -> $pss1 kB)"
+    fi
+    log "$name memory: ${memory_line[$name]}"
+
+    # Persistence: every binding in the database (Kamailio writes back every UL_TIMER s).
+    if [ "$name" = kamailio ] && [ "$ul_db_mode" = 0 ]; then
+        persist_line[$name]="none: KAMAILIO_DB_MODE=0 (bindings in memory only)"
+    else
+        t0=$SECONDS
+        persisted=$(bindings_in_database)
+        while [ "$persisted" != "$users" ] && [ $((SECONDS - t0)) -lt $((ul_timer * 3 + 30)) ]; do
+            sleep 1
+            persisted=$(bindings_in_database)
+        done
+        persist_line[$name]="$persisted of $users bindings in the database $((SECONDS - t0)) s after the fill ended"
+    fi
+    log "$name: ${persist_line[$name]}"
+
+    best=0 first_fail=0
+    for rate in $rates; do
+        run_rate "$rate"
+        if [ "$step_pass" = 1 ]; then
+            [ "$rate" -gt "$best" ] && best=$rate
+        else
+            [ "$first_fail" -ne 0 ] || first_fail=$rate
+            [ "$ramp_all" = 1 ] || break
+        fi
+    done
+    # Bisection between the highest rate that passed and the first that failed.
+    if [ "$first_fail" -ne 0 ] && [ "$first_fail" -gt "$best" ]; then
+        lo=$best hi=$first_fail
+        while [ $((hi - lo)) -gt "$resolution" ]; do
+            rate=$(( ((lo + hi) / 2 + resolution / 2) / resolution * resolution ))
+            { [ "$rate" -le "$lo" ] || [ "$rate" -ge "$hi" ]; } && break
+            run_rate "$rate"
+            if [ "$step_pass" = 1 ]; then lo=$rate; else hi=$rate; fi
+        done
+        best=$lo
+    fi
+    maximum[$name]=$best
+    stop_server
+    log "$name: highest passing rate ${best}/s"
+done
+
+{
+    echo
+    cat "$out/context.txt"
+    echo
+    echo "REGISTER with digest authentication (401, then 200), UDP, one SIPp call = one registration; failure = no 401 or 200 within ${recv_timeout} ms"
+    echo
+    echo "| server | step | target/s | offered/s | registered/s | ok | failed | failed % | server CPU % | busiest % | server CPU us/reg | SIPp CPU % | other CPU % | socket drops | s | verdict |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"
+    tail -n +2 "$results" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, ($17 == "" ? "" : " (" $17 ")") }'
+    echo
+    for name in $servers; do
+        if [ -n "${skipped_line[$name]:-}" ]; then
+            echo "$name: SKIPPED: ${skipped_line[$name]}"
+            continue
+        fi
+        line=$(awk -F'\t' -v s="$name" -v r="rate-${maximum[$name]}" '$1 == s && $2 == r { print; exit }' "$results")
+        echo "$name:"
+        if [ -n "$line" ]; then
+            echo "  highest passing rate: ${maximum[$name]}/s offered, $(echo "$line" | cut -f5) registrations/s completed, $(echo "$line" | cut -f7) failed, server CPU $(echo "$line" | cut -f9)% ($(echo "$line" | cut -f11) us/registration), SIPp CPU $(echo "$line" | cut -f12)%, other processes $(echo "$line" | cut -f13)%"
+        else
+            echo "  highest passing rate: none of $rates passed"
+        fi
+        echo "  memory: ${memory_line[$name]}"
+        echo "  persistence: ${persist_line[$name]}"
+    done
+    if [ -n "$sipwarden_skip" ]; then echo "SIPWarden SKIPPED: $sipwarden_skip"; fi
+    if grep -q 'noisy:' "$results"; then
+        echo "WARNING: other processes used more than ${noisy_cpu}% CPU during some steps (marked noisy): run again on a quiet machine"
+    fi
+    echo "results: $out"
+} | tee "$out/summary.txt"
