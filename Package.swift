@@ -56,7 +56,7 @@ let package = Package(
         // logic with time passed in.
         .target(
             name: "Registrar",
-            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SIPCore", "SecurityEvents", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         // RFC 3261 §17 transactions: state machines driven by events and an injected clock.
@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistrarTests",
-            dependencies: ["Registrar", "SIPCore", "SIPTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["Registrar", "SecurityEvents", "SIPCore", "SIPTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(

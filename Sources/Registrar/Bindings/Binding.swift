@@ -1,3 +1,5 @@
+public import SecurityEvents
+
 /// One registrar binding (RFC 3261 §10.3): an address-of-record's contact, with where the
 /// REGISTER came from, so that requests to a device behind NAT go back the way it came.
 public struct Binding: Sendable, Equatable {
@@ -36,21 +38,9 @@ public struct Binding: Sendable, Equatable {
     }
 }
 
-/// Where a REGISTER arrived from: the packet's source, not what its headers claim.
-public struct BindingSource: Sendable, Hashable, CustomStringConvertible {
-    /// `udp`, `tcp` or `tls`.
-    public var transport: String
-    public var ip: String
-    public var port: Int
-
-    public init(transport: String, ip: String, port: Int) {
-        self.transport = transport
-        self.ip = ip
-        self.port = port
-    }
-
-    public var description: String { ip.contains(":") ? "\(transport):[\(ip)]:\(port)" : "\(transport):\(ip):\(port)" }
-}
+/// Where a REGISTER arrived from: the packet's source, not what its headers claim (the same
+/// value a security event carries).
+public typealias BindingSource = SecuritySource
 
 /// A binding's identity: the device and the contact URI.
 public struct BindingKey: Sendable, Hashable {

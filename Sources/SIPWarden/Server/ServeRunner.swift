@@ -89,6 +89,7 @@ public enum ServeRunner {
             throw StartupError(lines: [error.description])
         }
         let server = SIPServer(configuration: configuration, logger: logger, callers: setup.callers)
+        let outbound = OutboundRegistrationService(database: setup.database, server: server, callers: setup.callers, logger: logger)
         let reload = ReloadService(logger: logger) {
             await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)
         }
@@ -98,6 +99,9 @@ public enum ServeRunner {
                     .init(service: setup.recorder),
                     .init(service: setup.maintenance),
                     .init(service: SIPServerService(server: server, logger: logger)),
+                    // After the server: shut down before it, so unregisters leave while the
+                    // sockets are open.
+                    .init(service: outbound),
                     .init(service: reload),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
