@@ -7,7 +7,7 @@
 #   - options-uac.xml         OPTIONS to the server, 200 with To tag, received and rport
 #                             (a 20,000-call load at 2,000/s over UDP, then over TCP);
 #   - options-retransmit.xml  the same OPTIONS twice: the same To tag both times;
-#   - maxforwards-483.xml     OPTIONS to a user, Max-Forwards 0: 483; then 404;
+#   - maxforwards-483.xml     OPTIONS to a user, Max-Forwards 0: 483; then 407 (who is calling?);
 #   - register-401.xml        REGISTER without credentials: 401 with an MD5 challenge;
 #   - methods.xml             unknown method 501, Require 420, stray CANCEL 481;
 #   - invite-405.xml          INVITE to the server: 405, ACK absorbed (no retransmission).
