@@ -12,6 +12,10 @@ struct ServeCommand: AsyncParsableCommand {
             (SIPWARDEN_SIP_TCP_IDLE_TIMEOUT for sip.tcp.idle_timeout), overridden by these \
             options. Unknown keys and bad values stop the server with exit status 2.
 
+            The data directory holds the database (devices, providers, DIDs, registrations; \
+            managed with `sipwarden account|device|provider|did`, changes picked up within \
+            about a second) and the nonce secret, both created on first start.
+
             SIGTERM and SIGINT shut down gracefully; SIGHUP reloads the log level.
             """
     )
