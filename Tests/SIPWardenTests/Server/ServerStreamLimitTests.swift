@@ -46,7 +46,9 @@ struct ServerStreamLimitTests {
 
     @Test("an idle connection is closed after the idle timeout", arguments: streams)
     func idleTimeout(_ transport: SIPTransportKind) async throws {
-        try await withServer(Self.configuration(transport) { $0.idleTimeout = .milliseconds(300) }) { server in
+        // One second: long enough for a TLS handshake and a first exchange on a loaded machine
+        // (the idle clock starts at accept), short enough to keep the test quick.
+        try await withServer(Self.configuration(transport) { $0.idleTimeout = .seconds(1) }) { server in
             let client = try await server.streamClient(transport)
             #expect(try await client.exchange(Self.options(transport))?.statusCode == 200)
             #expect(await client.waitForClose(), "the idle connection is still open")
