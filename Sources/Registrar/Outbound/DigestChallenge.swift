@@ -19,14 +19,11 @@ struct DigestChallenge: Sendable, Equatable {
     }
 
     /// Parses one challenge; nil when it is not Digest, is malformed, or lacks a realm or
-    /// nonce. The value is provider-controlled: it goes through SIPCore's auth-param
-    /// grammar (quoted-pairs, repeated parameters refused), reached through a one-header
-    /// response because that grammar is internal to SIPCore; CR, LF and NUL are refused
-    /// first so that the value cannot add header lines of its own.
+    /// nonce. The value is provider-controlled: it goes through SIPCore's auth-param grammar
+    /// (quoted-pairs, repeated parameters refused); CR, LF and NUL are refused first.
     init?(parsing value: String) {
         guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }),
-            let message = try? SIPMessage(parsing: "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: \(value)\r\n\r\n"),
-            let values = try? message.wwwAuthenticates(), values.count == 1, let parsed = values.first,
+            let parsed = try? SIPAuthValue(parsing: value),
             parsed.isDigest, let realm = parsed.realm, let nonce = parsed.nonce
         else { return nil }
         self.realm = realm

@@ -188,3 +188,18 @@ enum GrammarCompare {
         return true
     }
 }
+
+extension SIPAuthValue {
+    /// Parses one challenge or credentials value from text (a header value as received,
+    /// unfolded), with the grammar the message accessors use: a client reading a challenge
+    /// it kept as text needs no message around it.
+    public init(parsing text: String) throws(SIPParseError) {
+        let base = ByteBuffer(string: text)
+        self = try base.withUnsafeReadableBytes { bytes throws(SIPParseError) in
+            var cursor = ByteCursor(bytes, 0..<bytes.count)
+            let value = try AuthGrammar.parse(&cursor, base: base)
+            try HeaderGrammar.expectEnd(&cursor, after: "authentication parameters")
+            return value
+        }
+    }
+}

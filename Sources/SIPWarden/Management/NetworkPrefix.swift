@@ -1,3 +1,5 @@
+import SecurityEvents
+
 /// A CIDR network a device may use (RFC 4632 §3.1 for IPv4, RFC 4291 §2.3 for IPv6), written
 /// `192.0.2.0/24` or `2001:db8::/32`; a bare address is the network of that one address.
 /// Stored normalised: canonical address text with the host bits cleared, so that
@@ -26,20 +28,14 @@ public struct NetworkPrefix: Sendable, Hashable, CustomStringConvertible {
             length = value
         }
         self.length = length
-        self.address = IPAddress(bytes: Self.masked(parsed.bytes, length: length))
+        self.address = IPAddress(bytes: IPNetwork(address: parsed.bytes, prefixLength: length).address)
     }
 
-    /// Whether `address` is inside this network.
+    /// Whether `address` is inside this network (of the same family: an IPv4-mapped IPv6
+    /// address is not inside an IPv4 network here).
     public func contains(_ other: IPAddress) -> Bool {
-        other.bytes.count == address.bytes.count && Self.masked(other.bytes, length: length) == address.bytes
+        other.bytes.count == address.bytes.count && IPNetwork(address: address.bytes, prefixLength: length).contains(other.bytes)
     }
 
     public var description: String { "\(address)/\(length)" }
-
-    static func masked(_ bytes: [UInt8], length: Int) -> [UInt8] {
-        bytes.enumerated().map { index, byte in
-            let bits = min(max(length - index * 8, 0), 8)
-            return bits == 8 ? byte : byte & ~(UInt8(0xFF) >> bits)
-        }
-    }
 }
