@@ -52,6 +52,22 @@ let package = Package(
             dependencies: [],
             swiftSettings: strictSettings
         ),
+        // A reader for MaxMind DB files (`.mmdb`: GeoLite2-Country, DB-IP lite): the country of
+        // an address, for the Guard's country rules. No dependencies, no I/O beyond the bytes
+        // it is given.
+        .target(
+            name: "GeoIP",
+            dependencies: [],
+            swiftSettings: strictSettings
+        ),
+        // Intrusion prevention: jails over security events, the ban table the ingress gate
+        // consults, allow-lists, scanner fingerprints, per-device lockouts; pure logic with
+        // time passed in (its executor lives in the composition root).
+        .target(
+            name: "Guard",
+            dependencies: ["SIPCore", "SecurityEvents", "GeoIP"],
+            swiftSettings: strictSettings
+        ),
         // The registrar's bindings (RFC 3261 §10.3) and the outbound registration client; pure
         // logic with time passed in.
         .target(
@@ -83,7 +99,7 @@ let package = Package(
         .target(
             name: "Switch",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Registrar", "SecurityEvents",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Registrar", "SecurityEvents", "Guard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,7 +110,7 @@ let package = Package(
         .target(
             name: "SIPWarden",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Switch", "Registrar", "SecurityEvents", "Storage",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Switch", "Registrar", "SecurityEvents", "Storage", "Guard", "GeoIP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -152,6 +168,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "GeoIPTests",
+            dependencies: ["GeoIP"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GuardTests",
+            dependencies: ["Guard", "GeoIP", "SecurityEvents", "SIPCore", "SIPTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: ["Storage"],
             swiftSettings: strictSettings
@@ -159,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "SIPWardenTests",
             dependencies: [
-                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch", "Storage", "SecurityEvents", "SIPCore",
+                "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch", "Storage", "SecurityEvents", "SIPCore", "Guard", "GeoIP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,0 +1,2 @@
+/// The GeoIP module: a MaxMind DB reader.
+public enum GeoIP {}

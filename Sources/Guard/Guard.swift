@@ -1,0 +1,2 @@
+/// The Guard module: intrusion prevention.
+public enum GuardModule {}
