@@ -21,6 +21,23 @@ public struct SecurityEvent: Sendable, Equatable {
         case unidentifiedCallAttempt = "unidentified_call_attempt"
         /// A device authenticated (not a threat: the engine uses it to give a source headroom).
         case authSuccess = "auth_success"
+        /// A request that fingerprints as a known attack tool (the reason names the rule).
+        case scannerDetected = "scanner_detected"
+        /// A source sent more requests in the flood window than the sip-flood jail allows
+        /// (counted at the ingress gate; one event when the limit is crossed).
+        case requestFlood = "request_flood"
+        /// A message that could not be parsed or broke a limit.
+        case malformedMessage = "malformed_message"
+        /// A failed console or API login (user and password, or second factor).
+        case consoleLoginFailure = "console_login_failure"
+        /// A request to the API or the event channel with a wrong key.
+        case apiKeyFailure = "api_key_failure"
+        /// A request for an unknown or suspicious console URL, or for a page the user's role
+        /// may not see.
+        case webProbe = "web_probe"
+        /// The Guard locked a device's authentication from new sources after failures from
+        /// many sources (distributed guessing); raised by the Guard itself.
+        case deviceLocked = "device_locked"
     }
 
     public var kind: Kind

@@ -1,0 +1,257 @@
+public import Foundation
+public import SecurityEvents
+
+/// The intrusion-prevention engine: counts security events per source in each jail's
+/// sliding window and decides bans, would-be bans (observe mode) and device locks. Pure:
+/// no I/O, no clock (time is passed in), no locks — its single owner feeds it events in
+/// order and carries out its decisions.
+///
+/// Memory is bounded: at most `maxTrackedSources` sources are counted (the longest-quiet are
+/// forgotten first), a counter never holds more than its threshold, and a source keeps at
+/// most `evidencePerSource` events for the explanation.
+public struct GuardEngine: Sendable {
+    public private(set) var configuration: GuardConfiguration
+    private var trusted = NetworkMap<String>()
+    private var sources: [GuardNetwork: SourceState] = [:]
+    /// Bans this engine knows to be active (its own, and any the executor reports), so that
+    /// events queued before a ban took effect do not ban again.
+    private var banned = NetworkMap<Int64>()
+    /// How many times each network was banned before (escalation), bounded like `sources`.
+    private var offenses: [GuardNetwork: Offense] = [:]
+    /// Sources that authenticated, and when (headroom).
+    private var authenticated: [GuardNetwork: Int64] = [:]
+    private var devices = DeviceWatch()
+    public private(set) var statistics: [String: JailStatistics] = [:]
+    /// Sources forgotten to stay within bounds.
+    public private(set) var evictions = 0
+
+    static let permanent = Int64.max
+    private static let kinds = SecurityEvent.Kind.allCases
+
+    public init(configuration: GuardConfiguration) {
+        self.configuration = configuration
+        for network in configuration.trusted { trusted[network] = "config" }
+        for jail in configuration.jails { statistics[jail.name] = JailStatistics() }
+    }
+
+    // MARK: - Events
+
+    /// Counts `event` and returns what follows from it.
+    public mutating func record(_ event: SecurityEvent, standing: SourceStanding = .unknown, now: Date) -> GuardDecision {
+        var decision = GuardDecision()
+        guard let address = AddressKey(event.source.ip) else {
+            decision.ignored = .unreadableSource
+            return decision
+        }
+        if trusted.contains(address) {
+            decision.ignored = .trusted
+            return decision
+        }
+        let milliseconds = Self.milliseconds(now)
+        let offender = GuardNetwork(offender: address, ipv6PrefixLength: configuration.ipv6PrefixLength)
+        switch event.kind {
+        case .authSuccess:
+            authenticated[offender] = milliseconds
+            if let username = event.username { devices.succeeded(username: username, from: offender, at: milliseconds) }
+            trimAuthenticated(now: milliseconds)
+            return decision
+        case .authFailure:
+            if let username = event.username, configuration.deviceLock.enabled,
+                let lock = devices.failed(username: username, from: offender, at: milliseconds, settings: configuration.deviceLock)
+            {
+                decision.locks.append(lock)
+            }
+        default:
+            break
+        }
+        if let (_, expiry) = banned.lookup(address), expiry > milliseconds {
+            decision.ignored = .alreadyBanned
+            return decision
+        }
+        let counting = configuration.jails.enumerated().filter { $0.element.enabled && ($0.element.weights[event.kind] ?? 0) > 0 }
+        guard !counting.isEmpty else {
+            if decision.locks.isEmpty { decision.ignored = .notCounted }
+            return decision
+        }
+        let headroom = standing == .known || (authenticated[offender].map { milliseconds - $0 < Int64(configuration.headroomAfterAuth) * 1000 } ?? false)
+        var state = takeState(offender, now: milliseconds)
+        let kindIndex = UInt8(Self.kinds.firstIndex(of: event.kind) ?? 0)
+        let heaviest = counting.map { $0.element.weights[event.kind] ?? 0 }.max() ?? 0
+        state.remember(Evidence(event: event, weight: heaviest), limit: configuration.evidencePerSource)
+        for (index, jail) in counting {
+            let weight = jail.weights[event.kind] ?? 0
+            statistics[jail.name, default: JailStatistics()].eventsCounted += 1
+            let threshold = jail.threshold * (headroom ? max(1, configuration.headroomFactor) : 1)
+            let sum = state.count(jail: index, time: milliseconds, weight: weight, kind: kindIndex, window: jail.window.map { Int64($0) * 1000 })
+            guard sum >= threshold else { continue }
+            let order = banOrder(jail: jail, jailIndex: index, network: offender, state: state, threshold: threshold, headroom: headroom, now: now)
+            state.clear(jail: index)
+            if jail.mode == .observe {
+                statistics[jail.name, default: JailStatistics()].wouldBan += 1
+                decision.observed.append(order)
+                continue
+            }
+            statistics[jail.name, default: JailStatistics()].bansIssued += 1
+            noteBan(offender, expiry: order.expiry, offense: order.offense)
+            decision.bans.append(order)
+            // Banned: nothing more to count for this source until the ban ends.
+            sources[offender] = nil
+            return decision
+        }
+        sources[offender] = state
+        return decision
+    }
+
+    private func banOrder(jail: Jail, jailIndex: Int, network: GuardNetwork, state: SourceState, threshold: Int, headroom: Bool, now: Date) -> BanOrder {
+        let offense = (offenses[network]?.count ?? 0) + 1
+        let duration = jail.banDuration(offense: offense)
+        let counted = state.counters[jailIndex]?.weightsByKind() ?? [:]
+        let parts = counted.sorted { $0.key < $1.key }.map { "\(Self.kinds[Int($0.key)].rawValue) ×\($0.value)" }
+        var reason = "\(state.counters[jailIndex]?.sum ?? threshold) of \(threshold)"
+        if let window = jail.window { reason += " within \(DurationText.text(seconds: window))" }
+        if !parts.isEmpty { reason += " (\(parts.joined(separator: ", ")))" }
+        if headroom { reason += "; threshold raised \(configuration.headroomFactor)x for a known source" }
+        if offense > 1 { reason += "; offense \(offense)" }
+        let evidence = state.evidence.filter { (jail.weights[$0.event.kind] ?? 0) > 0 }
+        return BanOrder(
+            network: network, jail: jail.name, reason: reason,
+            evidence: evidence.map { Evidence(event: $0.event, weight: jail.weights[$0.event.kind] ?? 0) }, start: now,
+            expiry: duration.map { now.addingTimeInterval(TimeInterval($0)) }, offense: offense)
+    }
+
+    // MARK: - What the executor tells the engine
+
+    /// A ban is in place (the engine's own, a manual one, or one reloaded at start): events
+    /// from its sources are not counted until `expiry` (nil: permanent).
+    public mutating func noteBan(_ network: GuardNetwork, expiry: Date?, offense: Int? = nil) {
+        banned[network] = expiry.map(Self.milliseconds) ?? Self.permanent
+        sources[network] = nil
+        if let offense {
+            offenses[network] = Offense(count: max(offense, offenses[network]?.count ?? 0), last: banned[network]!)
+            trimOffenses()
+        }
+    }
+
+    /// A ban ended (expired or lifted): the source is counted afresh, its offense count kept.
+    public mutating func noteLift(_ network: GuardNetwork) {
+        banned[network] = nil
+    }
+
+    /// Previous bans per network, read back at start so that escalation survives a restart.
+    public mutating func restoreOffenses(_ counts: [GuardNetwork: Int]) {
+        for (network, count) in counts { offenses[network] = Offense(count: count, last: 0) }
+        trimOffenses()
+    }
+
+    /// Replaces the allow-list part of the trusted networks (the configured ones stay).
+    public mutating func setAllowList(_ networks: [GuardNetwork]) {
+        trusted = NetworkMap()
+        for network in configuration.trusted { trusted[network] = "config" }
+        for network in networks { trusted[network] = "allow-list" }
+        for (network, _) in sources.filter({ isTrusted($0.key) }) { sources[network] = nil }
+    }
+
+    public func isTrusted(_ network: GuardNetwork) -> Bool {
+        trusted.lookup(network.key).map { $0.network.length <= network.length } ?? false
+    }
+
+    public func isTrusted(_ address: AddressKey) -> Bool {
+        trusted.contains(address)
+    }
+
+    /// Whether `address` authenticated recently (headroom), for the executor's own checks.
+    public func authenticatedRecently(_ address: AddressKey, now: Date) -> Bool {
+        let offender = GuardNetwork(offender: address, ipv6PrefixLength: configuration.ipv6PrefixLength)
+        return authenticated[offender].map { Self.milliseconds(now) - $0 < Int64(configuration.headroomAfterAuth) * 1000 } ?? false
+    }
+
+    // MARK: - Housekeeping
+
+    /// Forgets what has aged out: empty counters, old authentications, ended bans the
+    /// executor has not reported, ended device locks (returned, to be lifted).
+    public mutating func sweep(now: Date) -> [String] {
+        let milliseconds = Self.milliseconds(now)
+        let windows = configuration.jails.map { $0.window.map { Int64($0) * 1000 } }
+        for (network, var state) in sources {
+            for (index, window) in windows.enumerated() { state.prune(jail: index, now: milliseconds, window: window) }
+            if state.isIdle { sources[network] = nil } else { sources[network] = state }
+        }
+        banned.removeAll { _, expiry in expiry <= milliseconds }
+        trimAuthenticated(now: milliseconds)
+        return devices.sweep(now: milliseconds, settings: configuration.deviceLock)
+    }
+
+    /// Sources counted at the moment.
+    public var trackedSources: Int { sources.count }
+
+    /// The sources closest to a ban: the highest share of a threshold reached, per jail.
+    public func topSources(limit: Int, now: Date) -> [SourceScore] {
+        var scores: [SourceScore] = []
+        for (network, state) in sources {
+            for (index, counter) in state.counters where counter.sum > 0 && index < configuration.jails.count {
+                scores.append(SourceScore(network: network, jail: configuration.jails[index].name, score: counter.sum, lastSeen: Date(timeIntervalSince1970: Double(state.lastSeen) / 1000)))
+            }
+        }
+        return Array(scores.sorted { ($0.score, $0.lastSeen) > ($1.score, $1.lastSeen) }.prefix(limit))
+    }
+
+    // MARK: - Bounds
+
+    private mutating func takeState(_ network: GuardNetwork, now: Int64) -> SourceState {
+        if var state = sources[network] {
+            state.lastSeen = now
+            return state
+        }
+        if sources.count >= configuration.maxTrackedSources { evictQuietest() }
+        return SourceState(lastSeen: now)
+    }
+
+    /// Forgets the tenth of the tracked sources that have been quiet longest: amortised, one
+    /// sort per many insertions.
+    private mutating func evictQuietest() {
+        let excess = max(1, configuration.maxTrackedSources / 10)
+        let victims = sources.sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(excess)
+        for (network, _) in victims { sources[network] = nil }
+        evictions += victims.count
+    }
+
+    private mutating func trimAuthenticated(now: Int64) {
+        guard authenticated.count > configuration.maxTrackedSources else { return }
+        let horizon = now - Int64(configuration.headroomAfterAuth) * 1000
+        authenticated = authenticated.filter { $0.value > horizon }
+        if authenticated.count > configuration.maxTrackedSources {
+            let keep = authenticated.sorted { $0.value > $1.value }.prefix(configuration.maxTrackedSources * 9 / 10)
+            authenticated = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+    }
+
+    private mutating func trimOffenses() {
+        guard offenses.count > configuration.maxTrackedSources else { return }
+        let keep = offenses.sorted { $0.value.last > $1.value.last }.prefix(configuration.maxTrackedSources * 9 / 10)
+        offenses = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}
+
+/// A jail's counts since the start.
+public struct JailStatistics: Sendable, Equatable {
+    public var eventsCounted = 0
+    public var bansIssued = 0
+    public var wouldBan = 0
+}
+
+/// A source's weight in one jail.
+public struct SourceScore: Sendable, Equatable {
+    public var network: GuardNetwork
+    public var jail: String
+    public var score: Int
+    public var lastSeen: Date
+}
+
+struct Offense: Sendable {
+    var count: Int
+    var last: Int64
+}

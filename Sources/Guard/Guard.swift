@@ -1,2 +1,0 @@
-/// The Guard module: intrusion prevention.
-public enum GuardModule {}
