@@ -16,6 +16,13 @@ public enum SIPInbound: Sendable {
 /// loop, so it may keep loop-confined state (the transaction table) without locks.
 public protocol SIPInboundProcessor: AnyObject {
     func process(_ inbound: SIPInbound, from peer: SIPPeer, replies: SIPReplySender)
+    /// The ingress gate refused the source but wants it told: answer a request 403 and
+    /// nothing more (no transaction, no event).
+    func refuse(_ inbound: SIPInbound, from peer: SIPPeer, replies: SIPReplySender)
+}
+
+extension SIPInboundProcessor {
+    public func refuse(_ inbound: SIPInbound, from peer: SIPPeer, replies: SIPReplySender) {}
 }
 
 /// Sends bytes back the way a message came: to the datagram's source address and port on

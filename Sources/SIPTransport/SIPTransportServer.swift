@@ -220,7 +220,7 @@ public final class SIPTransportServer: Sendable {
                     guard let remote = channel.remoteAddress else {
                         throw ConnectionRefused(reason: "no remote address")
                     }
-                    guard gate.decide(source: remote, transport: transport) == .admit else {
+                    guard gate.admitsConnection(from: remote, transport: transport) else {
                         throw ConnectionRefused(reason: "refused by the ingress gate")
                     }
                     switch table.admit(channel, remote: remote) {
@@ -246,7 +246,7 @@ public final class SIPTransportServer: Sendable {
                             maximumBufferSize: configuration.limits.maxMessageSize * 2))
                     try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
                     try pipeline.addHandler(
-                        StreamConnectionHandler(processor: processorFor(channel.eventLoop), watch: watch, transport: transport))
+                        StreamConnectionHandler(processor: processorFor(channel.eventLoop), gate: gate, watch: watch, transport: transport))
                 }
             }
     }

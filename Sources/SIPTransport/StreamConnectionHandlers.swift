@@ -60,12 +60,14 @@ final class StreamConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let processor: any SIPInboundProcessor
+    private let gate: any IngressGate
     private let watch: StreamAssemblyWatch
     private let transport: SIPTransportKind
     private var peer: SIPPeer?
 
-    init(processor: any SIPInboundProcessor, watch: StreamAssemblyWatch, transport: SIPTransportKind) {
+    init(processor: any SIPInboundProcessor, gate: any IngressGate, watch: StreamAssemblyWatch, transport: SIPTransportKind) {
         self.processor = processor
+        self.gate = gate
         self.watch = watch
         self.transport = transport
     }
@@ -84,7 +86,18 @@ final class StreamConnectionHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(ByteBuffer(string: "\r\n")), promise: nil)
         case .message(let message):
             guard let peer else { return }
-            processor.process(.message(message), from: peer, replies: SIPReplySender(channel: context.channel, destination: nil))
+            // Every message is counted (floods) and looked at again: a source banned while
+            // its connection is open loses the connection.
+            switch gate.decide(source: peer.remote, transport: transport) {
+            case .admit:
+                processor.process(.message(message), from: peer, replies: SIPReplySender(channel: context.channel, destination: nil))
+            case .refuse:
+                processor.refuse(.message(message), from: peer, replies: SIPReplySender(channel: context.channel, destination: nil))
+                context.flush()
+                context.close(promise: nil)
+            case .drop:
+                context.close(promise: nil)
+            }
         }
     }
 

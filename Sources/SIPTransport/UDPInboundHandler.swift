@@ -22,12 +22,20 @@ final class UDPInboundHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let source = envelope.remoteAddress
-        guard gate.decide(source: source, transport: .udp) == .admit else { return }
         let bytes = envelope.data
-        // NAT keep-alives (CRLF or CRLFCRLF datagrams) need no answer over UDP.
+        // NAT keep-alives (CRLF or CRLFCRLF datagrams) need no answer over UDP, and are not
+        // counted as requests.
         if bytes.readableBytes <= 4, bytes.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { return }
-        let peer = SIPPeer(transport: .udp, remote: source, local: local)
-        processor.process(.datagram(bytes), from: peer, replies: SIPReplySender(channel: context.channel, destination: source))
+        switch gate.decide(source: source, transport: .udp) {
+        case .admit:
+            let peer = SIPPeer(transport: .udp, remote: source, local: local)
+            processor.process(.datagram(bytes), from: peer, replies: SIPReplySender(channel: context.channel, destination: source))
+        case .refuse:
+            let peer = SIPPeer(transport: .udp, remote: source, local: local)
+            processor.refuse(.datagram(bytes), from: peer, replies: SIPReplySender(channel: context.channel, destination: source))
+        case .drop:
+            return
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

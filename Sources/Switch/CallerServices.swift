@@ -22,6 +22,8 @@ public final class CallerServices: Sendable {
     public let directory: CallerDirectoryHolder
     public let registrar: RegistrarStore
     public let events: any SecurityEventSink
+    /// Devices the Guard locked against new sources (distributed guessing).
+    public let deviceLocks = DeviceLockTable()
     /// Unix milliseconds (nonces and bindings outlive a restart, so they use wall time).
     public let wallClock: @Sendable () -> Int64
     private let tracker: Mutex<UnidentifiedAttemptTracker>

@@ -14,6 +14,11 @@ public struct EngineStatistics: Sendable, Hashable {
     public var absorbed = 0
     /// Requests refused because the transaction table was full (answered 503).
     public var refusedForCapacity = 0
+    /// Requests that fingerprinted as an attack tool, and those of them dropped unanswered.
+    public var scannersSeen = 0
+    public var scannersDropped = 0
+    /// Banned sources' requests answered 403 (`guard.ban_response: 403`).
+    public var refusedBanned = 0
 
     public init() {}
 

@@ -36,6 +36,12 @@ extension SIPEngine {
                 answer(challengeAnswer(proxy: true, stale: false, callers: callers, peer: peer, now: now), &message)
                 return nil
             }
+            if callers.deviceLocks.refuses(username: device.username, address: peer.remote.addressKey, now: now) {
+                emit(.sourceRefused, username: device.username, reason: Self.lockedReason, request: &message, peer: peer, callers: callers, now: now)
+                callers.failed(callID: callID, attempt: attempt(&message, reason: Self.lockedReason, username: device.username, peer: peer, now: now), now: now)
+                answer(challengeAnswer(proxy: true, stale: false, callers: callers, peer: peer, now: now), &message)
+                return nil
+            }
             callers.identified(callID: callID)
             emit(.authSuccess, username: device.username, reason: nil, request: &message, peer: peer, callers: callers, now: now)
             return .device(device)
@@ -72,6 +78,8 @@ extension SIPEngine {
     }
 
     // MARK: - Challenges and events
+
+    static let lockedReason = "device locked against new sources (distributed guessing)"
 
     func challengeAnswer(proxy: Bool, stale: Bool, callers: CallerServices, peer: SIPPeer, now: Int64) -> LocalResponder.Answer {
         let headers = callers.authenticator.challenge(proxy: proxy, stale: stale, sourceIP: peer.remote.rawIPBytes, now: now)

@@ -29,6 +29,13 @@ extension SIPEngine {
             sendChallenge(proxy: false, failure: .wrongCredentials(username: device.username), callers: callers, to: &message, peer: peer, replies: replies, now: now)
             return
         }
+        // A device under a distributed guessing attack: only the sources it used before may
+        // authenticate as it; right credentials from elsewhere get the answer of wrong ones.
+        if callers.deviceLocks.refuses(username: device.username, address: peer.remote.addressKey, now: now) {
+            emit(.sourceRefused, username: device.username, reason: Self.lockedReason, request: &message, peer: peer, callers: callers, now: now)
+            sendChallenge(proxy: false, failure: .wrongCredentials(username: device.username), callers: callers, to: &message, peer: peer, replies: replies, now: now)
+            return
+        }
         emit(.authSuccess, username: device.username, reason: nil, request: &message, peer: peer, callers: callers, now: now)
         // §10.3 step 4: the authenticated device may register its own address-of-record only.
         guard let toUser = (try? message.to())?.uri.sipURI?.decodedUser, String(decoding: toUser, as: UTF8.self) == device.username else {

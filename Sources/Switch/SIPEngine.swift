@@ -34,6 +34,9 @@ public final class SIPEngine: SIPInboundProcessor {
     /// Authentication, the registrar and caller identification; nil: the server answers
     /// only for itself (REGISTER is 405, requests for others 404).
     public let callers: CallerServices?
+    /// Scanner fingerprints and the events of malformed messages; nil: no intrusion
+    /// prevention in the request path.
+    public let defense: SourceDefense?
     public private(set) var statistics = EngineStatistics()
     private var table: TransactionTable<TransactionContext>
     private let routing: ResponseRouting
@@ -47,11 +50,12 @@ public final class SIPEngine: SIPInboundProcessor {
 
     public init(
         configuration: Configuration, responder: LocalResponder, logger: Logger, callers: CallerServices? = nil,
-        clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
+        defense: SourceDefense? = nil, clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
     ) {
         self.configuration = configuration
         self.responder = responder
         self.callers = callers
+        self.defense = defense
         self.logger = logger
         self.clock = clock
         self.table = TransactionTable(configuration: configuration.transactions)
@@ -124,6 +128,9 @@ public final class SIPEngine: SIPInboundProcessor {
             try message.validate()
         } catch {
             answerMalformed(message, error: error, peer: peer, replies: replies)
+            return
+        }
+        if let defense, let scanners = defense.scanners, screen(&message, scanners: scanners, defense: defense, peer: peer) {
             return
         }
         switch method {
@@ -304,6 +311,7 @@ public final class SIPEngine: SIPInboundProcessor {
     /// received even when they are the malformed part); otherwise, and for ACK and responses,
     /// it is dropped without a word (RFC 3261 §8.2, §18.3; RFC 4475 §3.1.2).
     private func answerMalformed(_ message: SIPMessage?, error: SIPParseError, peer: SIPPeer, replies: SIPReplySender) {
+        reportMalformed(message, error: error, peer: peer)
         guard var request = message, let method = request.method, method != .ack,
             SIPMessage.mandatoryHeaders.allSatisfy({ name in request.headers.values(name).contains { !$0.isEmpty } })
         else {

@@ -165,6 +165,12 @@ public struct GuardEngine: Sendable {
         return authenticated[offender].map { Self.milliseconds(now) - $0 < Int64(configuration.headroomAfterAuth) * 1000 } ?? false
     }
 
+    /// Sources that authenticated within the headroom time.
+    public func recentlyAuthenticated(now: Date) -> [GuardNetwork] {
+        let horizon = Self.milliseconds(now) - Int64(configuration.headroomAfterAuth) * 1000
+        return authenticated.filter { $0.value > horizon }.map(\.key)
+    }
+
     // MARK: - Housekeeping
 
     /// Forgets what has aged out: empty counters, old authentications, ended bans the

@@ -117,6 +117,7 @@ public enum ConfigurationLoader {
         if let level = string("log.level").flatMap({ LogLevelSetting(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
         problems += readAuth(reader, into: &configuration.auth)
         problems += readRegistrar(reader, into: &configuration.registrar)
+        problems += GuardSettingsReader.read(reader, into: &configuration.guardSettings)
         problems += tlsProblems(configuration)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return configuration

@@ -1,3 +1,6 @@
+import Foundation
+import Guard
+
 /// Every configuration key, what its value must be, and what it means. The YAML file, the
 /// `SIPWARDEN_...` environment variables and `config check` all go by this list: a key that
 /// is not in it is an error, never silently ignored.
@@ -8,6 +11,12 @@ enum ConfigurationSchema {
         case boolean
         case stringList
         case logLevel
+        /// A duration (`30s`, `10m`, `2h`, `7d`, `1w`, or seconds), or one of the words.
+        case duration(words: [String])
+        /// One of the words.
+        case choice([String])
+        /// A list of networks in CIDR notation (or bare addresses).
+        case networkList
     }
 
     struct Key {
@@ -54,7 +63,48 @@ enum ConfigurationSchema {
         Key(path: "registrar.min_expires", kind: .integer(1...86_400), meaning: "shortest registration, seconds (shorter: 423)"),
         Key(path: "registrar.max_expires", kind: .integer(1...604_800), meaning: "longest registration, seconds (longer is shortened)"),
         Key(path: "registrar.default_expires", kind: .integer(1...604_800), meaning: "registration time when none is asked, seconds"),
-    ]
+    ] + guardKeys
+
+    /// The Guard's keys (docs/guard.md): global ones, then the same set for every jail, its
+    /// name with `_` for `-` (`guard.jails.sip_auth.threshold`), so that every key has an
+    /// environment variable.
+    static let guardKeys: [Key] = [
+        Key(path: "guard.enabled", kind: .boolean, meaning: "intrusion prevention on (jails, bans, scanner and flood detection)"),
+        Key(path: "guard.trusted", kind: .networkList, meaning: "networks never counted nor banned (default: 127.0.0.1/32, ::1/128)"),
+        Key(path: "guard.ban_response", kind: .choice(["drop", "403"]), meaning: "banned sources: silent drop, or 403 at most once per second"),
+        Key(path: "guard.ipv6_prefix", kind: .integer(32...128), meaning: "IPv6 offenders are counted and banned by this prefix length"),
+        Key(path: "guard.max_tracked_sources", kind: .integer(100...10_000_000), meaning: "sources counted at once (the quietest are forgotten first)"),
+        Key(path: "guard.evidence_per_source", kind: .integer(1...100), meaning: "events kept per source to explain its ban"),
+        Key(path: "guard.headroom.factor", kind: .integer(1...100), meaning: "threshold multiplier for registered and recently authenticated sources"),
+        Key(path: "guard.headroom.after_auth", kind: .duration(words: []), meaning: "how long a successful authentication gives headroom"),
+        Key(path: "guard.device_lock.enabled", kind: .boolean, meaning: "lock a device's authentication from new sources under distributed guessing"),
+        Key(path: "guard.device_lock.failures", kind: .integer(2...1_000_000), meaning: "failed authentications for one device that lock it..."),
+        Key(path: "guard.device_lock.sources", kind: .integer(2...1_000_000), meaning: "...from at least this many sources..."),
+        Key(path: "guard.device_lock.window", kind: .duration(words: []), meaning: "...within this time"),
+        Key(path: "guard.device_lock.duration", kind: .duration(words: []), meaning: "how long the lock lasts"),
+        Key(path: "guard.scanners.enabled", kind: .boolean, meaning: "fingerprint attack tools (User-Agent and packet shape)"),
+        Key(path: "guard.scanners.user_agents", kind: .stringList, meaning: "User-Agent substrings of attack tools (replaces the built-in list)"),
+        Key(path: "guard.countries.database", kind: .string, meaning: "MaxMind-format country database (.mmdb: GeoLite2-Country, DB-IP lite)"),
+        Key(path: "guard.countries.mode", kind: .choice(["allow", "deny"]), meaning: "admit only the listed countries, or all but them"),
+        Key(path: "guard.countries.list", kind: .stringList, meaning: "ISO 3166-1 alpha-2 country codes"),
+        Key(path: "guard.countries.exceptions", kind: .networkList, meaning: "networks admitted whatever their country"),
+        Key(path: "guard.countries.unknown", kind: .choice(["admit", "refuse"]), meaning: "addresses the database does not place"),
+        Key(path: "guard.blocklist", kind: .string, meaning: "file of IPs and CIDRs to ban, one per line (re-read when it changes)"),
+        Key(path: "guard.fail2ban_log", kind: .string, meaning: "also write bans and failures in fail2ban/Asterisk line formats to this file"),
+        Key(path: "guard.nftables_set", kind: .string, meaning: "also add bans to this nftables set (FAMILY TABLE SET, needs CAP_NET_ADMIN)"),
+    ] + Jail.defaults.flatMap { jail in
+        let prefix = "guard.jails.\(jail.name.replacingOccurrences(of: "-", with: "_"))"
+        return [
+            Key(path: prefix + ".enabled", kind: .boolean, meaning: "\(jail.name): on or off"),
+            Key(path: prefix + ".mode", kind: .choice(["enforce", "observe"]), meaning: "\(jail.name): ban, or only log what would be banned"),
+            Key(path: prefix + ".counts", kind: .stringList, meaning: "\(jail.name): event kinds counted, KIND or KIND:WEIGHT"),
+            Key(path: prefix + ".threshold", kind: .integer(1...1_000_000), meaning: "\(jail.name): weight within the window that bans"),
+            Key(path: prefix + ".window", kind: .duration(words: ["forever"]), meaning: "\(jail.name): time over which weights add up"),
+            Key(path: prefix + ".ban", kind: .duration(words: ["permanent"]), meaning: "\(jail.name): first ban's length"),
+            Key(path: prefix + ".escalation", kind: .integer(1...16), meaning: "\(jail.name): each repeat ban lasts this many times the previous"),
+            Key(path: prefix + ".max_ban", kind: .duration(words: ["none"]), meaning: "\(jail.name): an escalated ban longer than this is permanent"),
+        ]
+    }
 
     static let byPath: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
 

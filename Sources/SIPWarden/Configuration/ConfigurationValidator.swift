@@ -1,4 +1,6 @@
 import Foundation
+import Guard
+import SecurityEvents
 import Yams
 
 /// Checks a configuration file's shape and every value against `ConfigurationSchema`, and
@@ -54,12 +56,13 @@ enum ConfigurationValidator {
 
     private static func check(_ node: Node, against kind: ConfigurationSchema.Kind) -> String? {
         switch kind {
-        case .stringList:
+        case .stringList, .networkList:
             guard let sequence = node.sequence else {
                 return "expected a list of strings"
             }
-            for element in sequence where element.scalar == nil {
-                return "expected a list of strings"
+            for element in sequence {
+                guard let scalar = element.scalar else { return "expected a list of strings" }
+                if kind == .networkList, let message = check(scalar.string, against: kind) { return message }
             }
             return nil
         default:
@@ -85,6 +88,29 @@ enum ConfigurationValidator {
                 ? nil : "expected one of \(LogLevelSetting.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\""
         case .stringList:
             return nil
+        case .networkList:
+            // One network per call from a YAML list; an environment variable holds a
+            // comma-separated list.
+            for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                do throws(IPNetwork.ParseError) {
+                    _ = try IPNetwork(parsing: item)
+                } catch {
+                    return error.description
+                }
+            }
+            return nil
+        case .duration(let words):
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if words.contains(trimmed.lowercased()) { return nil }
+            do throws(DurationText.ParseError) {
+                _ = try DurationText.seconds(trimmed)
+                return nil
+            } catch {
+                return words.isEmpty ? error.description : "\(error.description), or \(words.joined(separator: " or "))"
+            }
+        case .choice(let words):
+            return words.contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+                ? nil : "expected one of \(words.joined(separator: ", ")), got \"\(text)\""
         }
     }
 

@@ -23,6 +23,7 @@ public struct ServerConfiguration: Sendable {
     public var logLevel = LogLevelSetting.info
     public var auth = AuthSettings()
     public var registrar = RegistrarSettings()
+    public var guardSettings = GuardSettings()
 
     public init() {}
 

@@ -17,6 +17,8 @@ public final class SIPServer: Sendable {
     private let gate: any IngressGate
     /// Authentication, registrar and caller identification; nil answers only for the server.
     public let callers: CallerServices?
+    /// The Guard's part in the request path (scanner fingerprints, malformed-message events).
+    public let defense: SourceDefense?
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let state = Mutex(State())
@@ -31,12 +33,13 @@ public final class SIPServer: Sendable {
     ///   (intrusion prevention plugs in here); by default every source is admitted.
     public init(
         configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil,
-        gate: any IngressGate = AdmitAllIngressGate(), callers: CallerServices? = nil
+        gate: any IngressGate = AdmitAllIngressGate(), callers: CallerServices? = nil, defense: SourceDefense? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
         self.gate = gate
         self.callers = callers
+        self.defense = defense
         if let group {
             self.group = group
             self.ownsGroup = false
@@ -67,10 +70,12 @@ public final class SIPServer: Sendable {
         let finalConfiguration = engineConfiguration
         let finalResponder = responder
         let callers = self.callers
+        let defense = self.defense
         for loop in group.makeIterator() {
             let logger = self.logger
             let bound = try await loop.submit {
-                let engine = SIPEngine(configuration: finalConfiguration, responder: finalResponder, logger: logger, callers: callers)
+                let engine = SIPEngine(
+                    configuration: finalConfiguration, responder: finalResponder, logger: logger, callers: callers, defense: defense)
                 engine.start(on: loop)
                 return NIOLoopBound(engine, eventLoop: loop)
             }.get()

@@ -88,7 +88,19 @@ public enum ServeRunner {
         } catch {
             throw StartupError(lines: [error.description])
         }
-        let server = SIPServer(configuration: configuration, logger: logger, callers: setup.callers)
+        var guardSetup: GuardSetup?
+        if configuration.guardSettings.enabled {
+            do throws(GuardSetup.Problem) {
+                guardSetup = try GuardSetup.make(settings: configuration.guardSettings, callers: setup)
+            } catch {
+                throw StartupError(lines: [error.description])
+            }
+        } else {
+            logger.warning("the guard is off (guard.enabled: false): no bans, no scanner or flood detection")
+        }
+        let server = SIPServer(
+            configuration: configuration, logger: logger, gate: guardSetup?.gate ?? AdmitAllIngressGate(), callers: setup.callers,
+            defense: guardSetup?.defense)
         let outbound = OutboundRegistrationService(database: setup.database, server: server, callers: setup.callers, logger: logger)
         let reload = ReloadService(logger: logger) {
             await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)
@@ -96,7 +108,10 @@ public enum ServeRunner {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
-                    .init(service: setup.recorder),
+                    // The guard drains the security events and records them; without it the
+                    // recorder drains them itself.
+                    guardSetup.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0.service) }
+                        ?? .init(service: setup.recorder),
                     .init(service: setup.maintenance),
                     .init(service: SIPServerService(server: server, logger: logger)),
                     // After the server: shut down before it, so unregisters leave while the

@@ -34,6 +34,9 @@ public struct ProviderMatcher: Sendable {
 
     public var isEmpty: Bool { byAddress.isEmpty }
 
+    /// Every provider address (4 or 16 bytes).
+    public var addresses: [[UInt8]] { Array(byAddress.keys) }
+
     /// The provider matching the source, preferring one with an exact port over "any port".
     public func match(ip: [UInt8], port: Int, transport: SIPTransportKind) -> ProviderEndpoint? {
         guard let candidates = byAddress[ip] else { return nil }

@@ -1,0 +1,363 @@
+import Foundation
+import Guard
+import Logging
+import SecurityEvents
+import ServiceLifecycle
+import Storage
+import Switch
+import Synchronization
+
+/// The Guard's executor: drains the security events every 100 ms, records them (log,
+/// unidentified attempts), feeds them and the ingress filter's flood reports to the engine,
+/// and carries out its decisions — the ingress filter first (a ban takes effect within one
+/// drain), then the database, the security log and the kernel set. Once a second it lifts
+/// expired bans, ends device locks, and picks up what the CLI changed (bans, allow-list);
+/// every few seconds it re-reads the blocklist file, refreshes the known sources and writes
+/// the status snapshot.
+final class GuardService: Service, Sendable {
+    struct Parts: Sendable {
+        var queue: SecurityEventQueue
+        var recorder: SecurityEventRecorder
+        var filter: IngressFilter
+        var defense: SourceDefense
+        var callers: CallerServices
+        var database: AppDatabase
+        var settings: GuardSettings
+    }
+
+    struct State: Sendable {
+        var engine: GuardEngine
+        /// Active bans in the database, by network text.
+        var stored: [String: Ban] = [:]
+        var blocklist: [GuardNetwork] = []
+        var blocklistSignature: String?
+        var allowList: [GuardNetwork] = []
+        var known = Set<AddressKey>()
+        var dataVersion = -1
+        var ticks = 0
+        var countryDropsLogged = 0
+    }
+
+    static let interval: Duration = .milliseconds(100)
+
+    let parts: Parts
+    let log: SecurityLog
+    let firewall: NFTablesSet?
+    let logger: Logger
+    private let state: Mutex<State>
+
+    init(parts: Parts, logger: Logger) {
+        self.parts = parts
+        self.logger = logger
+        self.log = SecurityLog(logger: logger, fail2banPath: parts.settings.fail2banLogPath)
+        self.firewall = parts.settings.nftablesSet.flatMap(NFTablesSet.init(specification:))
+        self.state = Mutex(State(engine: GuardEngine(configuration: parts.settings.engine)))
+    }
+
+    func run() async throws {
+        start(now: Date())
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            tick(now: Date())
+            do {
+                try await Task.sleep(for: Self.interval)
+            } catch {
+                break
+            }
+        }
+        drain(now: Date())
+        parts.recorder.flush()
+    }
+
+    // MARK: - Start
+
+    /// Reads back the active bans, previous offenses, the allow-list and the blocklist.
+    func start(now: Date) {
+        do {
+            let active = try parts.database.activeBans(at: now)
+            let counts = try parts.database.banCountsByNetwork()
+            state.withLock { state in
+                for ban in active { state.stored[ban.network] = ban }
+                var offenses: [GuardNetwork: Int] = [:]
+                for (text, count) in counts {
+                    if let network = try? GuardNetwork(parsing: text) { offenses[network] = count }
+                }
+                state.engine.restoreOffenses(offenses)
+                for ban in active {
+                    if let network = try? GuardNetwork(parsing: ban.network) { state.engine.noteBan(network, expiry: ban.expiresAt) }
+                }
+            }
+            logger.info("guard started", metadata: [
+                "active_bans": "\(active.count)", "jails": "\(parts.settings.engine.jails.filter(\.enabled).map(\.name).joined(separator: ","))",
+            ])
+        } catch {
+            logger.error("bans not read back", metadata: ["error": "\(error)"])
+        }
+        reloadAllowList()
+        reloadBlocklist(force: true)
+        applyBans()
+        refreshKnownSources(now: now)
+    }
+
+    // MARK: - Every 100 ms
+
+    func tick(now: Date) {
+        drain(now: now)
+        let second = state.withLock { state -> Bool in
+            state.ticks += 1
+            return state.ticks % 10 == 0
+        }
+        guard second else { return }
+        housekeeping(now: now)
+        parts.recorder.flush()
+    }
+
+    /// Records and counts every waiting event and flood report, and carries out the decisions.
+    func drain(now: Date) {
+        let (events, dropped) = parts.queue.drain()
+        if dropped > 0 {
+            logger.warning("security events dropped: the guard fell behind", metadata: ["count": "\(dropped)"])
+        }
+        var all = events
+        for report in parts.filter.drainFloodReports() {
+            let settings = parts.settings.engine.jail(named: Jail.sipFlood.name)
+            all.append(SecurityEvent(
+                kind: .requestFlood, time: now, source: SecuritySource(transport: report.transport, ip: report.source.description, port: 0),
+                reason: "about \(report.estimate) requests within \(DurationText.text(seconds: settings?.window ?? 2)) (limit \(settings?.threshold ?? 0))",
+                packet: PacketSummary(method: "", requestURI: "", from: "", to: "", callID: "")))
+        }
+        guard !all.isEmpty else { return }
+        var decisions: [GuardDecision] = []
+        state.withLock { state in
+            for event in all {
+                let standing: SourceStanding = AddressKey(event.source.ip).map { state.known.contains($0) } == true ? .known : .unknown
+                let decision = state.engine.record(event, standing: standing, now: now)
+                if !decision.isEmpty { decisions.append(decision) }
+            }
+        }
+        for event in all {
+            parts.recorder.record(event)
+            log.failure(event)
+        }
+        for decision in decisions { carryOut(decision, now: now) }
+    }
+
+    private func carryOut(_ decision: GuardDecision, now: Date) {
+        for order in decision.observed { log.wouldBan(order) }
+        for order in decision.bans {
+            // The door first: the ban holds from the next packet on.
+            parts.filter.ban(order.network)
+            log.ban(order)
+            let ban = Ban(
+                network: order.network.description, jail: order.jail, reason: order.reason, evidence: order.evidence.map(Self.evidence),
+                startedAt: order.start, expiresAt: order.expiry, createdBy: "guard", offense: order.offense)
+            do {
+                let stored = try parts.database.insert([ban])
+                state.withLock { state in
+                    for ban in stored { state.stored[ban.network] = ban }
+                }
+            } catch {
+                logger.error("ban not stored (it holds until restart)", metadata: ["network": "\(order.network)", "error": "\(error)"])
+            }
+            if let firewall, let problem = firewall.add(order.network, seconds: order.expiry.map { Int($0.timeIntervalSince(now).rounded(.up)) }) {
+                logger.error("kernel offload turned off", metadata: ["reason": "\(problem)"])
+            }
+        }
+        for order in decision.locks { lockDevice(order, now: now) }
+    }
+
+    private func lockDevice(_ order: DeviceLockOrder, now: Date) {
+        // The sources the device authenticated from, and those of its live registrations.
+        var keep = order.keep
+        let milliseconds = Int64(now.timeIntervalSince1970 * 1000)
+        if let device = parts.callers.directory.directory.device(username: order.username) {
+            for binding in parts.callers.registrar.bindings(deviceId: device.id, now: milliseconds) {
+                if let key = AddressKey(binding.source.ip) {
+                    keep.append(GuardNetwork(offender: key, ipv6PrefixLength: parts.settings.engine.ipv6PrefixLength))
+                }
+            }
+        }
+        parts.callers.deviceLocks.lock(username: order.username, until: Int64(order.until.timeIntervalSince1970 * 1000), keep: keep)
+        var logged = order
+        logged.keep = Array(Set(keep)).sorted { $0.key < $1.key }
+        log.lock(logged)
+        parts.recorder.record(SecurityEvent(
+            kind: .deviceLocked, time: now, source: SecuritySource(transport: "", ip: "", port: 0), username: order.username,
+            reason: order.reason, packet: PacketSummary(method: "", requestURI: "", from: "", to: "", callID: "")))
+    }
+
+    // MARK: - Every second
+
+    func housekeeping(now: Date) {
+        let (ended, ticks) = state.withLock { state in (state.engine.sweep(now: now), state.ticks) }
+        for username in ended {
+            parts.callers.deviceLocks.unlock(username: username)
+            log.unlock(username: username)
+        }
+        liftExpired(now: now)
+        let version = (try? parts.database.dataVersion()) ?? -1
+        let changed = state.withLock { state -> Bool in
+            defer { state.dataVersion = version }
+            return state.dataVersion != version
+        }
+        if changed {
+            reloadAllowList()
+            reloadStoredBans(now: now)
+        }
+        if ticks % 50 == 0 {
+            if reloadBlocklist(force: false) { applyBans() }
+            refreshKnownSources(now: now)
+            writeStatus(now: now)
+        }
+    }
+
+    private func liftExpired(now: Date) {
+        let lifted: [Ban]
+        do {
+            lifted = try parts.database.liftExpiredBans(at: now)
+        } catch {
+            logger.error("expired bans not lifted in the database", metadata: ["error": "\(error)"])
+            return
+        }
+        guard !lifted.isEmpty else { return }
+        state.withLock { state in
+            for ban in lifted {
+                state.stored[ban.network] = nil
+                if let network = try? GuardNetwork(parsing: ban.network) { state.engine.noteLift(network) }
+            }
+        }
+        applyBans()
+        for ban in lifted { log.unban(network: ban.network, jail: ban.jail, by: Ban.liftedByExpiry) }
+    }
+
+    /// Bans added or lifted by the CLI (or another process): the database is the truth.
+    private func reloadStoredBans(now: Date) {
+        guard let active = try? parts.database.activeBans(at: now) else { return }
+        let fresh = Dictionary(active.map { ($0.network, $0) }, uniquingKeysWith: { first, _ in first })
+        let (added, removed) = state.withLock { state -> ([Ban], [Ban]) in
+            let added = fresh.values.filter { state.stored[$0.network] == nil }
+            let removed = state.stored.values.filter { fresh[$0.network] == nil }
+            state.stored = fresh
+            for ban in added {
+                if let network = try? GuardNetwork(parsing: ban.network) { state.engine.noteBan(network, expiry: ban.expiresAt, offense: ban.offense) }
+            }
+            for ban in removed {
+                if let network = try? GuardNetwork(parsing: ban.network) { state.engine.noteLift(network) }
+            }
+            return (added, removed)
+        }
+        guard !added.isEmpty || !removed.isEmpty else { return }
+        applyBans()
+        for ban in added where ban.createdBy != "guard" {
+            logger.notice("ban", metadata: [
+                "network": "\(ban.network)", "jail": "\(ban.jail)", "reason": "\(SafeText.escape(ban.reason))", "by": "\(ban.createdBy)",
+                "until": "\(ban.expiresAt.map(SecurityLog.iso) ?? "permanent")",
+            ])
+        }
+        for ban in removed {
+            let lifted = (try? parts.database.bans(network: ban.network))?.first { $0.id == ban.id }
+            log.unban(network: ban.network, jail: ban.jail, by: lifted?.liftedBy ?? "cli")
+        }
+    }
+
+    private func reloadAllowList() {
+        guard let rows = try? parts.database.allowedNetworks() else { return }
+        let allowed = rows.compactMap { try? GuardNetwork(parsing: $0.network) }
+        let trusted = parts.settings.engine.trusted + allowed
+        state.withLock { state in
+            state.allowList = allowed
+            state.engine.setAllowList(allowed)
+        }
+        parts.filter.setTrusted(trusted)
+        parts.defense.setTrusted(trusted)
+    }
+
+    /// Returns whether the blocklist changed.
+    @discardableResult
+    private func reloadBlocklist(force: Bool) -> Bool {
+        guard let path = parts.settings.blocklistPath else { return false }
+        let file = BlocklistFile(path: path)
+        let signature = file.signature()
+        let unchanged = state.withLock { $0.blocklistSignature == signature }
+        if unchanged && !force { return false }
+        guard let contents = file.read() else {
+            logger.error("blocklist unreadable; the previous one stays", metadata: ["path": "\(path)"])
+            state.withLock { $0.blocklistSignature = signature }
+            return false
+        }
+        for rejected in contents.rejected.prefix(10) {
+            logger.warning("blocklist line is not a network", metadata: ["path": "\(path)", "line": "\(rejected.line)", "text": "\(SafeText.escape(rejected.text))"])
+        }
+        state.withLock { state in
+            state.blocklist = contents.networks
+            state.blocklistSignature = signature
+        }
+        logger.notice("blocklist read", metadata: ["path": "\(path)", "networks": "\(contents.networks.count)", "rejected": "\(contents.rejected.count)"])
+        return true
+    }
+
+    /// The ingress filter's bans: the database's active ones and the blocklist's.
+    private func applyBans() {
+        let networks = state.withLock { state in
+            state.stored.keys.compactMap { try? GuardNetwork(parsing: $0) } + state.blocklist
+        }
+        parts.filter.replaceBans(networks)
+    }
+
+    /// Registered devices' sources, providers' addresses and recent authentications: the
+    /// flood meter's and the engine's headroom, the fingerprints' known sources.
+    private func refreshKnownSources(now: Date) {
+        var known = Set<AddressKey>()
+        for binding in parts.callers.registrar.all {
+            if let key = AddressKey(binding.source.ip) { known.insert(key) }
+        }
+        for address in parts.callers.directory.directory.providers.addresses {
+            if let key = AddressKey(bytes: address) { known.insert(key) }
+        }
+        let recent = state.withLock { $0.engine.recentlyAuthenticated(now: now) }
+        for network in recent { known.insert(network.key) }
+        state.withLock { $0.known = known }
+        parts.filter.setHeadroom(known)
+        parts.defense.setKnown(known)
+    }
+
+    private func writeStatus(now: Date) {
+        let snapshot = state.withLock { state in
+            GuardStatusSnapshot(
+                updatedAt: now,
+                jails: state.engine.configuration.jails.map { jail in
+                    let statistics = state.engine.statistics[jail.name] ?? JailStatistics()
+                    return JailStatus(
+                        name: jail.name, mode: jail.enabled ? jail.mode.rawValue : "off",
+                        kinds: Dictionary(uniqueKeysWithValues: jail.weights.map { ($0.key.rawValue, $0.value) }), threshold: jail.threshold,
+                        windowSeconds: jail.window, banSeconds: jail.ban, eventsCounted: statistics.eventsCounted,
+                        bansIssued: statistics.bansIssued, wouldBan: statistics.wouldBan,
+                        activeBans: state.stored.values.filter { $0.jail == jail.name }.count)
+                },
+                topSources: state.engine.topSources(limit: 10, now: now).map {
+                    SourceStatus(source: $0.network.description, jail: $0.jail, score: $0.score, lastSeen: $0.lastSeen)
+                },
+                trackedSources: state.engine.trackedSources, activeBans: state.stored.count + state.blocklist.count)
+        }
+        do {
+            try parts.database.saveGuardStatus(snapshot)
+        } catch {
+            logger.debug("guard status not written", metadata: ["error": "\(error)"])
+        }
+        let statistics = parts.filter.statistics
+        let logged = state.withLock { state -> Int in
+            defer { state.countryDropsLogged = statistics.droppedCountry }
+            return state.countryDropsLogged
+        }
+        if statistics.droppedCountry > logged {
+            logger.notice("packets dropped by country rules", metadata: ["count": "\(statistics.droppedCountry - logged)"])
+        }
+    }
+
+    static func evidence(_ item: Evidence) -> BanEvidence {
+        let event = item.event
+        return BanEvidence(
+            time: event.time, kind: event.kind.rawValue, weight: item.weight, source: event.source.description, username: event.username,
+            reason: event.reason, method: event.packet.method, requestURI: event.packet.requestURI, from: event.packet.from,
+            to: event.packet.to, callID: event.packet.callID, contact: event.packet.contact, userAgent: event.packet.userAgent)
+    }
+}

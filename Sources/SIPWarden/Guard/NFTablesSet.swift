@@ -1,0 +1,55 @@
+import Foundation
+import Guard
+import Synchronization
+
+/// Kernel offload: bans also go into an nftables set, with the same expiry, so the kernel
+/// drops a banned source's packets before they reach the process. The set must exist with
+/// `flags interval, timeout` and a rule that drops its members (docs/guard.md); adding needs
+/// CAP_NET_ADMIN. A failure is reported once and the offload turned off: the in-process
+/// filter keeps working either way.
+final class NFTablesSet: Sendable {
+    let family: String
+    let table: String
+    let name: String
+    private let failed = Mutex(false)
+
+    init?(specification: String) {
+        let parts = specification.split(separator: " ").map(String.init)
+        guard parts.count == 3 else { return nil }
+        (family, table, name) = (parts[0], parts[1], parts[2])
+    }
+
+    /// The arguments of `nft` that add `network` (nil expiry: no timeout).
+    func addArguments(_ network: GuardNetwork, seconds: Int?) -> [String] {
+        let isV4 = network.key.isIPv4
+        let set = isV4 ? name : name + "6"
+        var element = network.description
+        if let seconds { element += " timeout \(max(1, seconds))s" }
+        return ["add", "element", family, table, set, "{ \(element) }"]
+    }
+
+    /// Adds `network`; returns an error line the first time adding fails.
+    func add(_ network: GuardNetwork, seconds: Int?) -> String? {
+        let wasFailed = failed.withLock { $0 }
+        guard !wasFailed else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nft")
+        process.arguments = addArguments(network, seconds: seconds)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            failed.withLock { $0 = true }
+            return "cannot run /usr/sbin/nft: \(error.localizedDescription)"
+        }
+        guard process.terminationStatus == 0 else {
+            failed.withLock { $0 = true }
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return "nft failed (status \(process.terminationStatus)): \(text.split(whereSeparator: \.isNewline).first ?? "")"
+        }
+        return nil
+    }
+}
