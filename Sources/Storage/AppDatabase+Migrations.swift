@@ -108,6 +108,43 @@ extension AppDatabase {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3 bans, allowed networks, guard status") { db in
+            // Every ban the Guard or an operator issued, kept after it is lifted or expires
+            // (history for `ban explain`, offense counts for escalation). Active means not
+            // lifted and not expired; an expired ban is lifted (by "expiry") at the next sweep.
+            try db.create(table: "ban") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("network", .text).notNull()
+                t.column("jail", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("evidence", .jsonText).notNull().defaults(to: "[]")
+                t.column("startedAt", .datetime).notNull()
+                t.column("expiresAt", .datetime)
+                t.column("liftedAt", .datetime)
+                t.column("liftedBy", .text)
+                t.column("createdBy", .text).notNull()
+                t.column("offense", .integer).notNull().defaults(to: 1).check { $0 >= 1 }
+            }
+            // The server loads and sweeps the active bans: a partial index keeps that cheap
+            // however long the history grows.
+            try db.create(index: "ban_active", on: "ban", columns: ["expiresAt"], condition: Column("liftedAt") == nil)
+            try db.create(index: "ban_network", on: "ban", columns: ["network", "startedAt"])
+            // Networks the Guard never bans.
+            try db.create(table: "allowedNetwork") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("network", .text).notNull().unique()
+                t.column("note", .text).notNull().defaults(to: "")
+                t.column("createdAt", .datetime).notNull()
+                t.column("createdBy", .text).notNull()
+            }
+            // One row (id 1): the running server's snapshot of its jails, replaced every few
+            // seconds, read by `sipwarden guard status`.
+            try db.create(table: "guardStatus") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("updatedAt", .datetime).notNull()
+                t.column("snapshot", .jsonText).notNull()
+            }
+        }
         return migrator
     }
 }

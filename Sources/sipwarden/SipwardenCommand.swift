@@ -11,11 +11,13 @@ struct SipwardenCommand: AsyncParsableCommand {
             validates a configuration file.
 
             `sipwarden account`, `device`, `provider`, `did` and `registration` manage the \
-            database in the data directory (--data-dir), also while the server runs.
+            database in the data directory (--data-dir), also while the server runs; `ban`, \
+            `allow` and `guard` do the same for intrusion prevention.
             """,
         subcommands: [
             ServeCommand.self, CheckCommand.self, ConfigCommand.self,
             AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RegistrationCommand.self,
+            BanCommand.self, AllowCommand.self, GuardCommand.self,
         ]
     )
 

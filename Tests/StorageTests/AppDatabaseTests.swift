@@ -22,6 +22,7 @@ struct AppDatabaseTests {
             #expect(try database.appliedMigrations() == [
                 "v1 accounts, devices, providers, DIDs, registrations",
                 "v2 unidentified attempts, provider registration status",
+                "v3 bans, allowed networks, guard status",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }
