@@ -1,2 +1,0 @@
-/// The GeoIP module: a MaxMind DB reader.
-public enum GeoIP {}
