@@ -3,7 +3,7 @@ import Guard
 import NIOCore
 import SecurityEvents
 import SIPCore
-import SIPTransport
+public import SIPTransport
 
 /// The Guard's checks in the request path: scanner fingerprints, the events of malformed
 /// messages, and the 403 for banned sources when the operator wants them told.

@@ -37,7 +37,7 @@ public final class SIPEngine: SIPInboundProcessor {
     /// Scanner fingerprints and the events of malformed messages; nil: no intrusion
     /// prevention in the request path.
     public let defense: SourceDefense?
-    public private(set) var statistics = EngineStatistics()
+    public internal(set) var statistics = EngineStatistics()
     private var table: TransactionTable<TransactionContext>
     private let routing: ResponseRouting
     private let clock: @Sendable () -> SIPInstant

@@ -418,6 +418,50 @@ struct GuardEngineTests {
         #expect(engine.hits(.authFailure, count: 5, from: -3_000).allBans.count == 1)
     }
 
+    // MARK: - Extremes
+
+    @Test("Escalation past what fits in a date's milliseconds neither traps nor ends the ban")
+    func escalationOverflowDoesNotTrap() async {
+        // In a child process: a trap here would otherwise end the whole test run.
+        await #expect(processExitsWith: .success) {
+            var engine = GuardEngine.make {
+                $0.jails = [Jail(name: "steep", weights: [.scannerDetected: 1], threshold: 1, window: 60, ban: 600, escalation: 2)]
+            }
+            // banDuration(offense: 101) overflows and answers Int.max / 2 seconds.
+            engine.restoreOffenses([network("203.0.113.5"): 100])
+            let decision = engine.hit(.scannerDetected, at: TestClock.start)
+            precondition(decision.bans.count == 1)
+            precondition(engine.hit(.scannerDetected, at: TestClock.at(365 * 86_400)).ignored == .alreadyBanned)
+        }
+    }
+
+    @Test("The longest durations the configuration accepts neither trap nor wrap")
+    func longestConfiguredDurations() async {
+        await #expect(processExitsWith: .success) {
+            let longest = try! DurationText.seconds("99999999999w")
+            var engine = GuardEngine.make {
+                $0.jails = [Jail(name: "long", weights: [.webProbe: 1, .authFailure: 1], threshold: 2, window: longest, ban: longest)]
+                $0.headroomAfterAuth = longest
+                $0.deviceLock.window = longest
+                $0.deviceLock.lock = longest
+                $0.deviceLock.failures = 3
+            }
+            _ = engine.record(Events.authSuccess(from: "192.0.2.1", at: TestClock.start), now: TestClock.start)
+            _ = engine.hit(.webProbe, at: TestClock.at(0))
+            let decision = engine.hit(.webProbe, at: TestClock.at(1))
+            precondition(decision.bans.count == 1)
+            precondition(engine.hit(.webProbe, at: TestClock.at(365 * 86_400)).ignored == .alreadyBanned)
+            var locks = 0
+            for (index, source) in ["198.51.100.1", "198.51.100.2", "198.51.100.3"].enumerated() {
+                let time = TestClock.at(Int64(index))
+                locks += engine.record(Events.authFailure(from: source, at: time), now: time).locks.count
+            }
+            precondition(locks == 1)
+            precondition(engine.authenticatedRecently(AddressKey("192.0.2.1")!, now: TestClock.at(10)))
+            _ = engine.sweep(now: TestClock.at(10))
+        }
+    }
+
     // MARK: - Housekeeping
 
     @Test("sweep drops sources whose windows are empty, and keeps the others")

@@ -112,6 +112,8 @@ public struct GuardEngine: Sendable {
         if !parts.isEmpty { reason += " (\(parts.joined(separator: ", ")))" }
         if headroom { reason += "; threshold raised \(configuration.headroomFactor)x for a known source" }
         if offense > 1 { reason += "; offense \(offense)" }
+        // A jail that bans on one event names it: "1 of 1" alone explains nothing.
+        if threshold == 1, let last = state.evidence.last?.event.reason { reason += ": \(last)" }
         let evidence = state.evidence.filter { (jail.weights[$0.event.kind] ?? 0) > 0 }
         return BanOrder(
             network: network, jail: jail.name, reason: reason,
@@ -247,6 +249,8 @@ public struct JailStatistics: Sendable, Equatable {
     public var eventsCounted = 0
     public var bansIssued = 0
     public var wouldBan = 0
+
+    public init() {}
 }
 
 /// A source's weight in one jail.

@@ -3,6 +3,7 @@ import Guard
 import Logging
 import SecurityEvents
 import ServiceLifecycle
+import SIPCore
 import Storage
 import Switch
 import Synchronization

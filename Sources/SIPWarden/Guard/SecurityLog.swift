@@ -22,7 +22,7 @@ final class SecurityLog: Sendable {
         var handle: FileHandle?
         if let fail2banPath {
             if !FileManager.default.fileExists(atPath: fail2banPath) {
-                FileManager.default.createFile(atPath: fail2banPath, contents: nil, attributes: [.posixPermissions: 0o640])
+                _ = FileManager.default.createFile(atPath: fail2banPath, contents: nil, attributes: [.posixPermissions: 0o640])
             }
             handle = FileHandle(forWritingAtPath: fail2banPath)
             _ = try? handle?.seekToEnd()

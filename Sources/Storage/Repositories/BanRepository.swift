@@ -24,6 +24,8 @@ public protocol BanRepository: Sendable {
     func liftExpiredBans(at now: Date) throws -> [Ban]
     /// How many bans this network ever had (for the offense number of the next one).
     func banCounts(network: String) throws -> Int
+    /// Every network's number of bans.
+    func banCountsByNetwork() throws -> [String: Int]
     /// The `limit` most recent bans of any state, newest first.
     func recentBans(limit: Int) throws -> [Ban]
 }
@@ -74,6 +76,15 @@ extension AppDatabase: BanRepository {
 
     public func banCounts(network: String) throws -> Int {
         try writer.read { db in try Ban.filter(Column("network") == network).fetchCount(db) }
+    }
+
+    /// How many bans each network has had, lifted ones included: the Guard's offense counts,
+    /// read back at start so that escalation survives a restart.
+    public func banCountsByNetwork() throws -> [String: Int] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT network, COUNT(*) AS count FROM ban GROUP BY network")
+            return Dictionary(rows.map { ($0["network"] as String, $0["count"] as Int) }, uniquingKeysWith: +)
+        }
     }
 
     public func recentBans(limit: Int) throws -> [Ban] {
