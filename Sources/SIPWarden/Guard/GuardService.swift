@@ -307,15 +307,22 @@ final class GuardService: Service, Sendable {
     /// Registered devices' sources, providers' addresses and recent authentications: the
     /// flood meter's and the engine's headroom, the fingerprints' known sources.
     private func refreshKnownSources(now: Date) {
+        // Each address as itself (the fingerprints' lookup) and, for IPv6, as its offender
+        // prefix too (the flood meter and the engine count IPv6 by prefix).
+        let prefix = parts.settings.engine.ipv6PrefixLength
         var known = Set<AddressKey>()
+        func insert(_ key: AddressKey) {
+            known.insert(key)
+            if !key.isIPv4 { known.insert(key.masked(to: prefix)) }
+        }
         for binding in parts.callers.registrar.all {
-            if let key = AddressKey(binding.source.ip) { known.insert(key) }
+            if let key = AddressKey(binding.source.ip) { insert(key) }
         }
         for address in parts.callers.directory.directory.providers.addresses {
-            if let key = AddressKey(bytes: address) { known.insert(key) }
+            if let key = AddressKey(bytes: address) { insert(key) }
         }
         let recent = state.withLock { $0.engine.recentlyAuthenticated(now: now) }
-        for network in recent { known.insert(network.key) }
+        for network in recent { insert(network.key) }
         state.withLock { $0.known = known }
         parts.filter.setHeadroom(known)
         parts.defense.setKnown(known)

@@ -24,10 +24,6 @@ struct ServerIngressGateTests {
             decide(source: source, transport: transport) == .admit
         }
 
-        func admitsConnection(from source: SocketAddress, transport: SIPTransportKind) -> Bool {
-            decide(source: source, transport: transport) == .admit
-        }
-
         func dropCount(_ transport: SIPTransportKind) -> Int { drops.withLock { $0[transport, default: 0] } }
     }
 
