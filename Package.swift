@@ -16,6 +16,9 @@ let package = Package(
     products: [
         .executable(name: "sipwarden", targets: ["sipwarden"]),
         .library(name: "SIPCore", targets: ["SIPCore"]),
+        // For the benchmark package (Benchmarks/).
+        .library(name: "Guard", targets: ["Guard"]),
+        .library(name: "SecurityEvents", targets: ["SecurityEvents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -6,7 +6,7 @@ import PackageDescription
 /// whatever it is.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-/// The SIPCore benchmarks, kept out of the main package so that its CI never builds the
+/// The SIPCore and Guard benchmarks, kept out of the main package so that its CI never builds the
 /// benchmark tool. Run with:
 ///     cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
 /// See docs/performance.md.
@@ -29,6 +29,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "SIPCoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "GuardBenchmarks",
+            dependencies: [
+                .product(name: "Guard", package: root),
+                .product(name: "SecurityEvents", package: root),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "GuardBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // The same bodies in a plain loop, for callgrind (bench/parser-instructions.sh).

@@ -159,7 +159,10 @@ start_server() {
     case "$server_name" in
     sipwarden)
         mkdir -p "$dir/data"
-        printf 'server:\n  threads: %d\n' "$threads" >"$dir/sipwarden.yaml"
+        # The load generators are trusted networks: the Guard would otherwise (rightly) ban
+        # them as a flood. Their packets still go through the ingress filter's lookup.
+        printf 'server:\n  threads: %d\nguard:\n  trusted: ["127.0.0.1/32", "%s/32", "%s/32"]\n' \
+            "$threads" "${generators[0]}" "${generators[1]}" >"$dir/sipwarden.yaml"
         "$sipwarden_bin" serve --config "$dir/sipwarden.yaml" --listen "udp:127.0.0.1:$server_port" \
             --data-dir "$dir/data" --log-level info >"$dir/server.log" 2>&1 &
         server_pid=$!

@@ -6,9 +6,12 @@ public enum DurationText {
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let text: String
         public var description: String {
-            "\"\(text)\" is not a duration (a whole number with s, m, h, d or w, such as 30s, 10m, 2h, 7d)"
+            "\"\(text)\" is not a duration (a whole number with s, m, h, d or w, such as 30s, 10m, 2h, 7d; at most a century)"
         }
     }
+
+    /// The longest duration accepted: about a century, in seconds.
+    public static let longest = 3_155_760_000
 
     /// Seconds in `text`; throws for anything else, zero and negative amounts included.
     public static func seconds(_ text: String) throws(ParseError) -> Int {
@@ -21,7 +24,8 @@ public enum DurationText {
             throw ParseError(text: text)
         }
         let (product, overflow) = value.multipliedReportingOverflow(by: unit)
-        guard !overflow else { throw ParseError(text: text) }
+        // A century at most: longer is what "permanent" says.
+        guard !overflow, product <= longest else { throw ParseError(text: text) }
         return product
     }
 

@@ -12,9 +12,14 @@ struct ServeCommand: AsyncParsableCommand {
             (SIPWARDEN_SIP_TCP_IDLE_TIMEOUT for sip.tcp.idle_timeout), overridden by these \
             options. Unknown keys and bad values stop the server with exit status 2.
 
-            The data directory holds the database (devices, providers, DIDs, registrations; \
-            managed with `sipwarden account|device|provider|did`, changes picked up within \
-            about a second) and the nonce secret, both created on first start.
+            The data directory holds the database (devices, providers, DIDs, registrations, \
+            bans and the allow-list; managed with `sipwarden account|device|provider|did|ban|allow`, \
+            changes picked up within about a second) and the nonce secret, both created on \
+            first start.
+
+            The Guard (intrusion prevention) is on by default with the jails of docs/guard.md: \
+            banned sources are dropped before parsing; 127.0.0.1 and ::1 are trusted (never \
+            banned). `sipwarden ban explain IP` says why a source is banned.
 
             SIGTERM and SIGINT shut down gracefully; SIGHUP reloads the log level.
             """

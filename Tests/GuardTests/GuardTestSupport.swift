@@ -135,7 +135,7 @@ extension GuardEngine {
     /// Records `count` events of `kind` from `ip`, one a second from `start` seconds; returns
     /// every decision.
     mutating func hits(
-        _ kind: SecurityEvent.Kind, from ip: String = "203.0.113.5", count: Int, from start: Int64 = 0,
+        _ kind: SecurityEvent.Kind, from ip: String = "203.0.113.5", count: Int, startingAt start: Int64 = 0,
         standing: SourceStanding = .unknown
     ) -> [GuardDecision] {
         (0..<Int64(count)).map { hit(kind, from: ip, at: TestClock.at(start + $0), standing: standing) }

@@ -223,14 +223,17 @@ struct IngressFilterTests {
         #expect(filter.check(Self.attacker, transport: "udp", now: next + 500 * Mono.millisecond) == .drop)
     }
 
-    @Test("Headroom for an IPv6 source given by its address covers it (its /64 is what is metered)")
+    @Test("IPv6 headroom is given by the metered prefix: it covers every address of the /64, an address alone does not")
     func floodHeadroomIPv6() {
         let filter = Self.filter()
-        let phone = Self.key("2001:db8:1:2::5")
-        filter.setHeadroom([phone])
-        let verdicts = Self.send(filter, from: phone, count: 90, start: Mono.windowStart(0), spacing: Mono.millisecond)
+        // The executor gives each IPv6 source as itself and as its /64.
+        filter.setHeadroom([Self.key("2001:db8:1:2::5"), Self.key("2001:db8:1:2::")])
+        let verdicts = Self.send(filter, from: Self.key("2001:db8:1:2::77"), count: 90, start: Mono.windowStart(0), spacing: Mono.millisecond)
         #expect(verdicts.allSatisfy { $0 == .admit })
         #expect(filter.drainFloodReports().isEmpty)
+        filter.setHeadroom([Self.key("2001:db8:1:3::5")])
+        let alone = Self.send(filter, from: Self.key("2001:db8:1:3::5"), count: 31, start: Mono.windowStart(1), spacing: Mono.millisecond)
+        #expect(alone.last == .drop)
     }
 
     @Test("IPv6 sources are metered by their /64")

@@ -159,10 +159,10 @@ struct JailTests {
         #expect(permanent.banDuration(offense: 5) == nil)
         let unbounded = Jail(name: "unbounded", weights: [.webProbe: 1], threshold: 1, window: 60, ban: 600, escalation: 10)
         #expect(unbounded.banDuration(offense: 3) == 60_000)
-        // Overflow without a maximum stays temporary (and very long) rather than trapping.
-        let huge = unbounded.banDuration(offense: 100)
-        #expect(huge != nil)
-        #expect((huge ?? 0) > 1_000_000_000)
+        // Escalation past a century (or past what fits in an Int) is permanent, never a trap.
+        #expect(unbounded.banDuration(offense: 7) == 600_000_000)
+        #expect(unbounded.banDuration(offense: 8) == nil)
+        #expect(unbounded.banDuration(offense: 100) == nil)
         let capped = Jail(name: "capped", weights: [.webProbe: 1], threshold: 1, window: 60, ban: 1_000, maxBan: 500)
         #expect(capped.banDuration(offense: 1) == nil)
     }
@@ -177,11 +177,11 @@ struct JailTests {
         // During the ban: not counted.
         #expect(engine.hit(.authFailure, from: Self.source, at: TestClock.at(300)).ignored == .alreadyBanned)
         // From the end of the ban on, counted afresh.
-        let second = try #require(engine.hits(.authFailure, from: Self.source, count: 5, from: 604).allBans.first)
+        let second = try #require(engine.hits(.authFailure, from: Self.source, count: 5, startingAt: 604).allBans.first)
         #expect(second.offense == 2)
         #expect(second.expiry == TestClock.at(608 + 1_200))
         #expect(second.reason.contains("offense 2"))
-        let third = try #require(engine.hits(.authFailure, from: Self.source, count: 5, from: 1_808).allBans.first)
+        let third = try #require(engine.hits(.authFailure, from: Self.source, count: 5, startingAt: 1_808).allBans.first)
         #expect(third.offense == 3)
         #expect(third.expiry == TestClock.at(1_812 + 2_400))
     }
@@ -195,7 +195,7 @@ struct JailTests {
         #expect(tenth.offense == 10)
         #expect(tenth.expiry == TestClock.at(4 + 307_200))
         engine.noteLift(offender)
-        let eleventh = try #require(engine.hits(.authFailure, from: Self.source, count: 5, from: 10).allBans.first)
+        let eleventh = try #require(engine.hits(.authFailure, from: Self.source, count: 5, startingAt: 10).allBans.first)
         #expect(eleventh.offense == 11)
         #expect(eleventh.expiry == nil)
         #expect(eleventh.reason.contains("offense 11"))
@@ -207,18 +207,18 @@ struct JailTests {
         let offender = network(Self.source)
         var offenses: [GuardNetwork: Int] = [:]
         for round in 0..<2 {
-            let ban = try #require(before.hits(.authFailure, from: Self.source, count: 5, from: Int64(round) * 10_000).allBans.first)
+            let ban = try #require(before.hits(.authFailure, from: Self.source, count: 5, startingAt: Int64(round) * 10_000).allBans.first)
             offenses[ban.network] = ban.offense
         }
         #expect(offenses == [offender: 2])
 
         var after = GuardEngine.make()
         after.restoreOffenses(offenses)
-        let ban = try #require(after.hits(.authFailure, from: Self.source, count: 5, from: 100_000).allBans.first)
+        let ban = try #require(after.hits(.authFailure, from: Self.source, count: 5, startingAt: 100_000).allBans.first)
         #expect(ban.offense == 3)
         #expect(ban.expiry == TestClock.at(100_004 + 2_400))
         // Another source starts at the first offense.
-        let other = try #require(after.hits(.authFailure, from: "198.51.100.21", count: 5, from: 100_000).allBans.first)
+        let other = try #require(after.hits(.authFailure, from: "198.51.100.21", count: 5, startingAt: 100_000).allBans.first)
         #expect(other.offense == 1)
     }
 

@@ -64,7 +64,11 @@ public struct GuardEngine: Sendable {
         default:
             break
         }
-        if let (_, expiry) = banned.lookup(address), expiry > milliseconds {
+        // An expired entry must not hide a wider one that still holds (a /32 over a /24).
+        while let (network, expiry) = banned.lookup(address), expiry <= milliseconds {
+            banned[network] = nil
+        }
+        if banned.lookup(address) != nil {
             decision.ignored = .alreadyBanned
             return decision
         }
@@ -73,7 +77,7 @@ public struct GuardEngine: Sendable {
             if decision.locks.isEmpty { decision.ignored = .notCounted }
             return decision
         }
-        let headroom = standing == .known || (authenticated[offender].map { milliseconds - $0 < Int64(configuration.headroomAfterAuth) * 1000 } ?? false)
+        let headroom = standing == .known || hasHeadroom(offender, now: milliseconds)
         var state = takeState(offender, now: milliseconds)
         let kindIndex = UInt8(Self.kinds.firstIndex(of: event.kind) ?? 0)
         let heaviest = counting.map { $0.element.weights[event.kind] ?? 0 }.max() ?? 0
@@ -82,7 +86,7 @@ public struct GuardEngine: Sendable {
             let weight = jail.weights[event.kind] ?? 0
             statistics[jail.name, default: JailStatistics()].eventsCounted += 1
             let threshold = jail.threshold * (headroom ? max(1, configuration.headroomFactor) : 1)
-            let sum = state.count(jail: index, time: milliseconds, weight: weight, kind: kindIndex, window: jail.window.map { Int64($0) * 1000 })
+            let sum = state.count(jail: index, time: milliseconds, weight: weight, kind: kindIndex, window: jail.window.map { Milliseconds.of(seconds: $0) })
             guard sum >= threshold else { continue }
             let order = banOrder(jail: jail, jailIndex: index, network: offender, state: state, threshold: threshold, headroom: headroom, now: now)
             state.clear(jail: index)
@@ -126,6 +130,7 @@ public struct GuardEngine: Sendable {
     /// A ban is in place (the engine's own, a manual one, or one reloaded at start): events
     /// from its sources are not counted until `expiry` (nil: permanent).
     public mutating func noteBan(_ network: GuardNetwork, expiry: Date?, offense: Int? = nil) {
+        if banned.count >= Self.bannedLimit(configuration) { trimBanned() }
         banned[network] = expiry.map(Self.milliseconds) ?? Self.permanent
         sources[network] = nil
         if let offense {
@@ -164,12 +169,20 @@ public struct GuardEngine: Sendable {
     /// Whether `address` authenticated recently (headroom), for the executor's own checks.
     public func authenticatedRecently(_ address: AddressKey, now: Date) -> Bool {
         let offender = GuardNetwork(offender: address, ipv6PrefixLength: configuration.ipv6PrefixLength)
-        return authenticated[offender].map { Self.milliseconds(now) - $0 < Int64(configuration.headroomAfterAuth) * 1000 } ?? false
+        return hasHeadroom(offender, now: Self.milliseconds(now))
+    }
+
+    /// An authentication within the headroom time. One "from the future" (the wall clock went
+    /// back since) counts from now, so a clock correction cannot stretch it.
+    private func hasHeadroom(_ offender: GuardNetwork, now: Int64) -> Bool {
+        guard let time = authenticated[offender] else { return false }
+        let age = max(0, now - min(time, now))
+        return age < Milliseconds.of(seconds: configuration.headroomAfterAuth)
     }
 
     /// Sources that authenticated within the headroom time.
     public func recentlyAuthenticated(now: Date) -> [GuardNetwork] {
-        let horizon = Self.milliseconds(now) - Int64(configuration.headroomAfterAuth) * 1000
+        let horizon = Self.milliseconds(now) - Milliseconds.of(seconds: configuration.headroomAfterAuth)
         return authenticated.filter { $0.value > horizon }.map(\.key)
     }
 
@@ -179,12 +192,16 @@ public struct GuardEngine: Sendable {
     /// executor has not reported, ended device locks (returned, to be lifted).
     public mutating func sweep(now: Date) -> [String] {
         let milliseconds = Self.milliseconds(now)
-        let windows = configuration.jails.map { $0.window.map { Int64($0) * 1000 } }
+        let windows = configuration.jails.map { $0.window.map { Milliseconds.of(seconds: $0) } }
         for (network, var state) in sources {
             for (index, window) in windows.enumerated() { state.prune(jail: index, now: milliseconds, window: window) }
             if state.isIdle { sources[network] = nil } else { sources[network] = state }
         }
         banned.removeAll { _, expiry in expiry <= milliseconds }
+        // Authentications "from the future" (the clock went back) count from now on.
+        if authenticated.values.contains(where: { $0 > milliseconds }) {
+            authenticated = authenticated.mapValues { min($0, milliseconds) }
+        }
         trimAuthenticated(now: milliseconds)
         return devices.sweep(now: milliseconds, settings: configuration.deviceLock)
     }
@@ -225,12 +242,25 @@ public struct GuardEngine: Sendable {
 
     private mutating func trimAuthenticated(now: Int64) {
         guard authenticated.count > configuration.maxTrackedSources else { return }
-        let horizon = now - Int64(configuration.headroomAfterAuth) * 1000
+        let horizon = now - Milliseconds.of(seconds: configuration.headroomAfterAuth)
         authenticated = authenticated.filter { $0.value > horizon }
         if authenticated.count > configuration.maxTrackedSources {
             let keep = authenticated.sorted { $0.value > $1.value }.prefix(configuration.maxTrackedSources * 9 / 10)
             authenticated = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
         }
+    }
+
+    /// Bans remembered for de-duplication: a spoofed flood could otherwise add one per
+    /// packet. Forgetting one only risks a duplicate ban order for a queued event (the ingress
+    /// filter and the database hold the ban itself).
+    static func bannedLimit(_ configuration: GuardConfiguration) -> Int {
+        max(1, configuration.maxTrackedSources)
+    }
+
+    /// Forgets the tenth of the remembered bans that end soonest.
+    private mutating func trimBanned() {
+        let entries = banned.entries.sorted { $0.value < $1.value }
+        for (network, _) in entries.prefix(max(1, entries.count / 10)) { banned[network] = nil }
     }
 
     private mutating func trimOffenses() {
@@ -240,7 +270,7 @@ public struct GuardEngine: Sendable {
     }
 
     static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        Milliseconds.of(date)
     }
 }
 

@@ -52,14 +52,18 @@ public struct Jail: Sendable, Equatable {
         if escalation > 1 {
             for _ in 1..<max(1, offense) {
                 let (next, overflow) = duration.multipliedReportingOverflow(by: escalation)
-                if overflow { return maxBan == nil ? Int.max / 2 : nil }
+                // Longer than a century is permanent in all but name.
+                if overflow || next > Self.longestBan { return nil }
                 duration = next
                 if let maxBan, duration > maxBan { return nil }
             }
         }
         if let maxBan, duration > maxBan { return nil }
-        return duration
+        return duration > Self.longestBan ? nil : duration
     }
+
+    /// About a century, in seconds: a ban at least this long is permanent.
+    public static let longestBan = 3_155_760_000
 }
 
 extension Jail {

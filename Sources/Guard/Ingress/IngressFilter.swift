@@ -22,7 +22,8 @@ public final class IngressFilter: Sendable {
     public enum BanResponse: String, Sendable, Equatable, CaseIterable {
         /// Nothing is sent back: the scanner learns nothing, not even that a server is there.
         case drop
-        /// A 403, at most once per second per source; everything else dropped.
+        /// A 403, at most once per second per banned network (an address, an IPv6 /64, or a
+        /// CIDR ban as a whole); everything else dropped.
         case forbidden = "403"
     }
 
@@ -129,22 +130,25 @@ public final class IngressFilter: Sendable {
                 state.statistics.connectionsRefused += 1
                 return false
             }
-            return state.countries == nil ? true : state.countryCache[address]
+            guard state.countries != nil else { return true }
+            let cached = state.countryCache[address]
+            if cached == false { state.statistics.connectionsRefused += 1 }
+            return cached
         }
         if let verdict { return verdict }
-        let admitted = countryAdmits(address)
+        let admitted = countryAdmits(address, countsPacket: false)
         if !admitted { state.withLock { $0.statistics.connectionsRefused += 1 } }
         return admitted
     }
 
-    private func countryAdmits(_ address: AddressKey) -> Bool {
+    private func countryAdmits(_ address: AddressKey, countsPacket: Bool = true) -> Bool {
         guard let policy = state.withLock({ $0.countries }) else { return true }
         // The database is read outside the lock: a miss costs a tree walk.
         let admitted = policy.verdict(for: address) == .admit
         state.withLock { state in
             if state.countryCache.count >= Self.countryCacheLimit { state.countryCache.removeAll(keepingCapacity: true) }
             state.countryCache[address] = admitted
-            if !admitted { state.statistics.droppedCountry += 1 }
+            if !admitted && countsPacket { state.statistics.droppedCountry += 1 }
         }
         return admitted
     }

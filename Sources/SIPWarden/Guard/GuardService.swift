@@ -37,7 +37,14 @@ final class GuardService: Service, Sendable {
         var dataVersion = -1
         var ticks = 0
         var countryDropsLogged = 0
+        /// When automatic bans last hit `maxActiveBans`, and when that was last logged.
+        var fullSince: Date?
+        var fullLogged: Date?
+        var refusedWhileFull = 0
     }
+
+    /// Active bans beyond which the Guard issues no more (and says so once a minute).
+    static let maxActiveBans = 200_000
 
     static let interval: Duration = .milliseconds(100)
 
@@ -145,6 +152,16 @@ final class GuardService: Service, Sendable {
     private func carryOut(_ decision: GuardDecision, now: Date) {
         for order in decision.observed { log.wouldBan(order) }
         for order in decision.bans {
+            // A flood of spoofed sources could otherwise add bans (memory, rows) without end.
+            let full = state.withLock { state -> Bool in
+                guard state.stored.count >= Self.maxActiveBans else { return false }
+                defer { state.fullSince = state.fullSince ?? now }
+                return true
+            }
+            if full {
+                logFull(now: now)
+                continue
+            }
             // The door first: the ban holds from the next packet on.
             parts.filter.ban(order.network)
             log.ban(order)
@@ -164,6 +181,19 @@ final class GuardService: Service, Sendable {
             }
         }
         for order in decision.locks { lockDevice(order, now: now) }
+    }
+
+    private func logFull(now: Date) {
+        let (log, refused) = state.withLock { state -> (Bool, Int) in
+            state.refusedWhileFull += 1
+            guard state.fullLogged.map({ now.timeIntervalSince($0) >= 60 }) ?? true else { return (false, 0) }
+            state.fullLogged = now
+            defer { state.refusedWhileFull = 0 }
+            return (true, state.refusedWhileFull)
+        }
+        if log {
+            logger.warning("ban table full: new bans are not applied", metadata: ["active_bans": "\(Self.maxActiveBans)", "refused": "\(refused)"])
+        }
     }
 
     private func lockDevice(_ order: DeviceLockOrder, now: Date) {

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# What a flood from a banned source costs: the release server, one device registering from a
+# clean source (127.0.0.3, not trusted) at a steady rate, once without load and once while a
+# banned source (127.0.0.2, banned with `sipwarden ban add` before the run) sends OPTIONS at
+# FLOOD_RATE datagrams per second. For each run: the clean source's success rate and response
+# times (SIPp's statistics: every registration is REGISTER, 401, REGISTER with credentials,
+# 200; the average time of a whole registration), the flood actually sent (the flooder
+# counts), and the server's CPU time over the run.
+#
+# The flooder is bench/guard/flood.py: UDP datagrams of a real OPTIONS request, paced in
+# batches every millisecond from one Python process (it reports the rate it reached; on this
+# 2-core machine it shares the cores with the server and SIPp).
+#
+# Run: swift build -c release && SERVER_BINARY=.build/release/sipwarden bench/guard-flood.sh
+# Environment: SERVER_BINARY, FLOOD_RATE (50000), DURATION (20 s), REGISTER_RATE (50/s),
+# OUT_DIR (bench/results/guard-flood-DATE). Results: OUT_DIR/summary.tsv; see
+# docs/performance.md ("The Guard").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+flood_rate=${FLOOD_RATE:-50000}
+duration=${DURATION:-20}
+register_rate=${REGISTER_RATE:-50}
+attacker=127.0.0.2
+clean=127.0.0.3
+out=${OUT_DIR:-"$root/bench/results/guard-flood-$(date +%Y%m%d-%H%M%S)"}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+clk_tck=$(getconf CLK_TCK)
+server_pid=""
+flood_pid=""
+
+log() { printf 'guard-flood: %s\n' "$*" >&2; }
+
+# One benchmark at a time on this machine.
+exec 9>"${BENCH_LOCK:-/tmp/sipwarden-bench.lock}"
+flock -w 3600 9 || { log "another benchmark holds the lock"; exit 1; }
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    [ -n "$flood_pid" ] && kill -TERM "$flood_pid" 2>/dev/null || true
+    [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt-get install -y -qq sip-tester >/dev/null; }
+if [ -n "${SERVER_BINARY:-}" ]; then
+    bin=$SERVER_BINARY
+else
+    log "swift build -c release --product sipwarden"
+    swift build -c release --product sipwarden >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; exit 1; }
+    bin="$root/.build/release/sipwarden"
+fi
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+port=$(free_port)
+data="$out/data"
+mkdir -p "$data"
+cat >"$out/sipwarden.yaml" <<EOF
+sip:
+  listen: ["udp:127.0.0.1:$port"]
+log:
+  level: info
+EOF
+password='Flood-Bench-Pass-1'
+printf '%s\n' "$password" | "$bin" device add bench1 --password-stdin --data-dir "$data" --config "$out/sipwarden.yaml" >/dev/null
+"$bin" ban add "$attacker" --reason "flood benchmark" --data-dir "$data" --config "$out/sipwarden.yaml" >/dev/null
+printf 'SEQUENTIAL\nbench1;%s\n' "$password" >"$out/users.csv"
+
+"$bin" serve --config "$out/sipwarden.yaml" --data-dir "$data" >"$out/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q "ready" "$out/server.log" && break; sleep 0.1; done
+grep -q "ready" "$out/server.log" || { log "server did not start"; cat "$out/server.log" >&2; exit 1; }
+
+printf 'run\tflood_sent_per_s\tregistrations\tsuccessful\tfailed\tregistration_ms_avg\tserver_cpu_percent\n' >"$out/summary.tsv"
+
+run() {
+    local name=$1 flood=$2
+    local dir="$out/$name"
+    mkdir -p "$dir"
+    local calls=$((register_rate * duration))
+    if [ "$flood" -gt 0 ]; then
+        python3 "$root/bench/guard/flood.py" --source "$attacker" --target "127.0.0.1:$port" --rate "$flood" \
+            --seconds $((duration + 2)) >"$dir/flood.txt" 2>&1 &
+        flood_pid=$!
+        sleep 1
+    fi
+    local before elapsed_start
+    before=$(cpu_ticks "$server_pid")
+    elapsed_start=$(date +%s.%N)
+    (cd "$dir" && timeout $((duration + 30)) sipp "127.0.0.1:$port" -sf "$root/bench/sipp/register-auth.xml" \
+        -inf "$out/users.csv" -i "$clean" -p "$(free_port)" -r "$register_rate" -m "$calls" -l 100 \
+        -recv_timeout 2000 -nr -trace_stat -stf stat.csv -fd 1 -bg >/dev/null 2>&1) || true
+    # -bg returns at once: wait for the statistics' last line.
+    for _ in $(seq 1 $((duration * 10 + 300))); do
+        pgrep -f "sipp 127.0.0.1:$port.*-i $clean" >/dev/null || break
+        sleep 0.1
+    done
+    local after elapsed
+    after=$(cpu_ticks "$server_pid")
+    elapsed=$(echo "$(date +%s.%N) - $elapsed_start" | bc)
+    if [ -n "$flood_pid" ]; then
+        wait "$flood_pid" 2>/dev/null || true
+        flood_pid=""
+    fi
+    local sent=0
+    [ -f "$dir/flood.txt" ] && sent=$(awk '/rate/ {print $2}' "$dir/flood.txt")
+    python3 - "$dir" "$name" "$sent" "$before" "$after" "$elapsed" "$clk_tck" >>"$out/summary.tsv" <<'PY'
+import csv, glob, sys
+d, name, sent, before, after, elapsed, tck = sys.argv[1:]
+rows = []
+for path in glob.glob(d + "/*_.csv") + glob.glob(d + "/stat.csv"):
+    with open(path) as f:
+        rows = list(csv.reader(f, delimiter=";"))
+if len(rows) < 2:
+    print(f"{name}\t{sent}\t0\t0\t0\t-\t-")
+    sys.exit()
+head, last = rows[0], rows[-1]
+col = {k: i for i, k in enumerate(head)}
+def get(key):
+    return last[col[key]] if key in col else ""
+def ms(text):
+    # SIPp writes durations as HH:MM:SS:mmm000
+    parts = text.split(":")
+    if len(parts) < 4:
+        return "-"
+    h, m, s, rest = parts[:4]
+    return f"{(int(h) * 3600 + int(m) * 60 + int(s)) * 1000 + int(rest[:3]) + int(rest[3:] or 0) / 1000:.1f}"
+cpu = (int(after) - int(before)) / int(tck) / float(elapsed) * 100
+print("\t".join([name, sent, get("TotalCallCreated(C)"), get("SuccessfulCall(C)"), get("FailedCall(C)"),
+                 ms(get("CallLength(C)")), f"{cpu:.0f}"]))
+PY
+}
+
+log "baseline: $register_rate registrations/s from $clean for ${duration}s, no flood"
+run baseline 0
+log "flood: $flood_rate datagrams/s from banned $attacker"
+run flood "$flood_rate"
+
+log "done: $out/summary.tsv"
+column -t -s $'\t' "$out/summary.tsv"
