@@ -73,8 +73,10 @@ final class SecurityEventRecorder: Service, Sendable {
     }
 
     private func log(_ event: SecurityEvent) {
-        // A success is logged at debug level only: its metadata is not even built otherwise.
-        if event.kind == .authSuccess && logger.logLevel > .debug { return }
+        // One line per event at debug level only (the Guard's decisions are the notice-level
+        // lines); the unidentified call attempt is the exception, the operator's "cannot
+        // determine who is calling" record. The metadata is not even built otherwise.
+        if event.kind != .unidentifiedCallAttempt && logger.logLevel > .debug { return }
         var metadata: Logger.Metadata = [
             "event": "\(event.kind.rawValue)",
             "source": "\(event.source)",
@@ -93,7 +95,7 @@ final class SecurityEventRecorder: Service, Sendable {
             metadata["request_uri"] = "\(SafeText.escape(event.packet.requestURI))"
             logger.notice("cannot determine who is calling", metadata: metadata)
         default:
-            logger.notice("security event", metadata: metadata)
+            logger.debug("security event", metadata: metadata)
         }
     }
 
