@@ -94,7 +94,8 @@ final class GuardService: Service, Sendable {
                     if let network = try? GuardNetwork(parsing: ban.network) { state.engine.noteBan(network, expiry: ban.expiresAt) }
                 }
             }
-            logger.info("guard started", metadata: [
+            // Debug: the server's own start-up lines (listening, ready, or why not) come first.
+            logger.debug("guard started", metadata: [
                 "active_bans": "\(active.count)", "jails": "\(parts.settings.engine.jails.filter(\.enabled).map(\.name).joined(separator: ","))",
             ])
         } catch {

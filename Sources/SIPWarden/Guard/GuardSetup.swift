@@ -17,8 +17,9 @@ struct GuardSetup {
         let description: String
     }
 
-    static func make(settings: GuardSettings, callers: CallerSetup) throws(Problem) -> GuardSetup {
-        let guardLogger = Logger(label: "sipwarden.guard")
+    static func make(
+        settings: GuardSettings, callers: CallerSetup, logger guardLogger: Logger = Logger(label: "sipwarden.guard")
+    ) throws(Problem) -> GuardSetup {
         let filter = IngressFilter(settings: ingressSettings(settings))
         if settings.countries.isActive, let path = settings.countries.database {
             do throws(MMDBError) {

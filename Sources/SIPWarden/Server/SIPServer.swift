@@ -177,5 +177,8 @@ extension EngineStatistics {
         strayResponses += other.strayResponses
         absorbed += other.absorbed
         refusedForCapacity += other.refusedForCapacity
+        scannersSeen += other.scannersSeen
+        scannersDropped += other.scannersDropped
+        refusedBanned += other.refusedBanned
     }
 }

@@ -22,12 +22,19 @@ struct ServerGuardAuthTests {
             let target = try server.address(.udp)
             let attacker = try await server.udpClient(host: "127.0.0.2")
             let bystander = try await server.udpClient(host: "127.0.0.3")
+            // A TCP connection opened before the ban, and answered.
+            let established = try await server.streamClient(.tcp, from: "127.0.0.2")
+            #expect(try await established.exchange(TestRequest(method: "OPTIONS", host: target.ipAddress!, transport: .tcp))?.statusCode == 200)
             for attempt in 1...5 {
                 try await GuardTraffic.failRegistration(client: attacker, server: target)
                 guardSetup.service.tick(now: clock.date)
                 #expect(guardSetup.filter.isBanned(GuardTraffic.key("127.0.0.2")) == (attempt == 5), "after \(attempt) failures")
             }
             try await GuardTraffic.expectDropped(attacker, server: target, filter: guardSetup.filter)
+            // Its open connection is closed at its next message, unanswered.
+            try await established.send(TestRequest(method: "OPTIONS", host: target.ipAddress!, transport: .tcp).bytes)
+            #expect(await established.waitForClose(), "the banned source's open TCP connection stayed open")
+            #expect(established.messages.count == 1, "the banned source was answered on its open connection")
             let before = guardSetup.filter.statistics.connectionsRefused
             let stream = try await server.streamClient(.tcp, from: "127.0.0.2")
             #expect(await stream.waitForClose(), "the banned source's TCP connection stayed open")
@@ -164,6 +171,9 @@ struct ServerGuardAuthTests {
         let clock = ManualWallClock()
         try await withGuardServer(fixture, clock: clock) { server, setup, guardSetup in
             let target = try server.address(.udp)
+            // A first housekeeping, so that what follows is noticed as a change (the
+            // database's data_version), not read as part of the first one.
+            guardSetup.service.tick(10, now: clock.date)
             // Written by another connection, as the CLI (another process) writes it.
             try fixture.database.addAllowedNetwork(AllowedNetwork(network: "127.0.0.5/32", note: "office", createdAt: clock.date, createdBy: "cli"))
             guardSetup.service.tick(10, now: clock.date)
