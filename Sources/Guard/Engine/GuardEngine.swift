@@ -116,8 +116,11 @@ public struct GuardEngine: Sendable {
         if !parts.isEmpty { reason += " (\(parts.joined(separator: ", ")))" }
         if headroom { reason += "; threshold raised \(configuration.headroomFactor)x for a known source" }
         if offense > 1 { reason += "; offense \(offense)" }
-        // A jail that bans on one event names it: "1 of 1" alone explains nothing.
-        if threshold == 1, let last = state.evidence.last?.event.reason { reason += ": \(last)" }
+        // A ban on one event (a scanner; a flood report, which weighs the whole threshold)
+        // names it: "1 of 1" alone explains nothing.
+        if let last = state.evidence.last, last.weight >= threshold || threshold == 1, let text = last.event.reason {
+            reason += ": \(text)"
+        }
         let evidence = state.evidence.filter { (jail.weights[$0.event.kind] ?? 0) > 0 }
         return BanOrder(
             network: network, jail: jail.name, reason: reason,
