@@ -280,6 +280,11 @@ final class GuardService: Service, Sendable {
         guard !added.isEmpty || !removed.isEmpty else { return }
         applyBans()
         for ban in added where ban.createdBy != "guard" {
+            if let firewall, let network = try? GuardNetwork(parsing: ban.network),
+                let problem = firewall.add(network, seconds: ban.expiresAt.map { Int($0.timeIntervalSince(now).rounded(.up)) })
+            {
+                logger.error("kernel offload turned off", metadata: ["reason": "\(problem)"])
+            }
             logger.notice("ban", metadata: [
                 "network": "\(ban.network)", "jail": "\(ban.jail)", "reason": "\(SafeText.escape(ban.reason))", "by": "\(ban.createdBy)",
                 "until": "\(ban.expiresAt.map(SecurityLog.iso) ?? "permanent")",
