@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoIPTests",
-            dependencies: ["GeoIP"],
+            dependencies: ["GeoIP", "SIPTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

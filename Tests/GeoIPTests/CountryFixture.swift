@@ -1,9 +1,10 @@
 import GeoIP
+import SIPTestSupport
 
 /// The GeoLite2-Country-shaped networks most tests look up in, nested so that longest-prefix
 /// matching decides several answers, and a table of addresses at and around their edges.
 enum CountryFixture {
-    static let ipv4Networks: [(cidr: String, value: MMDBValue)] = [
+    static let ipv4Networks: [(cidr: String, value: MMDBFixtureValue)] = [
         ("2.0.0.0/8", GeoLiteRecord.located("FR", "France")),
         ("2.16.0.0/13", GeoLiteRecord.located("DE", "Germany")),
         ("2.16.5.0/24", GeoLiteRecord.located("IT", "Italy")),
@@ -13,7 +14,7 @@ enum CountryFixture {
         ("203.0.113.7/32", GeoLiteRecord.located("JP", "Japan")),
     ]
 
-    static let ipv6Networks: [(cidr: String, value: MMDBValue)] = [
+    static let ipv6Networks: [(cidr: String, value: MMDBFixtureValue)] = [
         ("2001:db8::/32", GeoLiteRecord.located("NL", "Netherlands")),
         ("2001:db8:1::/48", GeoLiteRecord.located("BE", "Belgium")),
         ("2a02:cf40::/29", GeoLiteRecord.located("NO", "Norway")),

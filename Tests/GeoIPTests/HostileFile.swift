@@ -1,4 +1,5 @@
 import GeoIP
+import SIPTestSupport
 import Testing
 
 /// Crafted files: a one-node IPv4 tree whose two records both point at `recordTarget` in a
@@ -8,12 +9,12 @@ enum HostileFile {
     /// separator. Errors report absolute offsets, so tests add this.
     static let dataStart = 22
 
-    static func metadata(nodeCount: Int = 1, recordSize: Int = 24, ipVersion: Int = 4) -> MMDBValue {
+    static func metadata(nodeCount: Int = 1, recordSize: Int = 24, ipVersion: Int = 4) -> MMDBFixtureValue {
         MMDBFixtureWriter.metadata(
             nodeCount: nodeCount, recordSize: recordSize, ipVersion: ipVersion, databaseType: "Crafted")
     }
 
-    static func oneNode(data: [UInt8], recordTarget: Int = 0, metadata: MMDBValue = metadata()) -> [UInt8] {
+    static func oneNode(data: [UInt8], recordTarget: Int = 0, metadata: MMDBFixtureValue = metadata()) -> [UInt8] {
         let record = 1 + 16 + recordTarget
         return MMDBFixtureWriter.assemble(recordSize: 24, records: [(record, record)], data: data, metadata: metadata)
     }

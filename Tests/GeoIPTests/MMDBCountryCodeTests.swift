@@ -1,9 +1,10 @@
 import GeoIP
+import SIPTestSupport
 import Testing
 
 /// `countryCode`: `country.iso_code`, else `registered_country.iso_code`, uppercased.
 @Suite struct MMDBCountryCodeTests {
-    static func reader(_ record: MMDBValue, sharesValues: Bool = true) throws -> MMDBReader {
+    static func reader(_ record: MMDBFixtureValue, sharesValues: Bool = true) throws -> MMDBReader {
         try MMDBReader(
             bytes: MMDBFixtureWriter.database(
                 ipVersion: 4, recordSize: 24, networks: [("198.51.100.0/24", record)], sharesValues: sharesValues))
@@ -23,8 +24,8 @@ import Testing
         (.map(["continent": .map(["code": .string("EU")])]), nil),
         (.array([.string("FR")]), nil),
         (.string("FR"), nil),
-    ] as [(MMDBValue, String?)])
-    func countryCodeFallsBackToTheRegisteredCountry(record: MMDBValue, expected: String?) throws {
+    ] as [(MMDBFixtureValue, String?)])
+    func countryCodeFallsBackToTheRegisteredCountry(record: MMDBFixtureValue, expected: String?) throws {
         #expect(try Self.reader(record).countryCode(Self.address) == expected)
         #expect(try Self.reader(record, sharesValues: false).countryCode(Self.address) == expected)
     }
@@ -36,7 +37,7 @@ import Testing
     /// The path walk skips values it does not want; a record whose earlier entries are
     /// nested and shared must still be skipped correctly.
     @Test func skippedEntriesOfEveryTypeDoNotDerailTheWalk() throws {
-        let record = MMDBValue.map([
+        let record = MMDBFixtureValue.map([
             "a": MMDBValueDecodingTests.everyType,
             "b": MMDBValueDecodingTests.everyType,
             "country": .map(["confidence": .uint16(90), "iso_code": .string("NZ")]),

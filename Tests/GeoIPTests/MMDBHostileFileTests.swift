@@ -1,4 +1,5 @@
 import GeoIP
+import SIPTestSupport
 import Testing
 
 /// Corrupt, truncated and malicious files end in an `MMDBError`: never a crash, never an

@@ -1,4 +1,5 @@
 import GeoIP
+import SIPTestSupport
 import Testing
 
 /// Spec "Database Metadata": the map after the marker, its required keys and their checks.
@@ -45,11 +46,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("record_size", MMDBValue.string("24")), ("record_size", .uint32(70_000)), ("node_count", .int32(-1)),
+        ("record_size", MMDBFixtureValue.string("24")), ("record_size", .uint32(70_000)), ("node_count", .int32(-1)),
         ("database_type", .uint16(1)), ("languages", .string("en")), ("languages", .array([.uint16(1)])),
         ("description", .array([])), ("description", .map(["en": .uint16(1)])),
     ])
-    func mistypedKeysAreRejected(key: String, value: MMDBValue) {
+    func mistypedKeysAreRejected(key: String, value: MMDBFixtureValue) {
         let bytes = HostileFile.oneNode(data: [0x40], metadata: HostileFile.metadata().setting(key, to: value))
         #expect(throws: MMDBError.invalidMetadata(key: key)) { try MMDBReader(bytes: bytes) }
     }

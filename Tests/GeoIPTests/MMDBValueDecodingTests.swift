@@ -1,11 +1,12 @@
 import GeoIP
+import SIPTestSupport
 import Testing
 
 /// Every data type of spec "Output Data Types", round-tripped through the fixture writer, with
 /// pointers of each length (spec "Pointer - 1") and each size encoding (spec "Payload Size").
 @Suite struct MMDBValueDecodingTests {
     /// A record holding one of everything, with repeats so shared values become pointers.
-    static let everyType: MMDBValue = .map([
+    static let everyType: MMDBFixtureValue = .map([
         "string": .string("Zürich"),
         "empty string": .string(""),
         "double": .double(48.8566),
@@ -36,7 +37,7 @@ import Testing
             ipVersion: 4, recordSize: 28, networks: [("192.0.2.0/24", Self.everyType)],
             sharesValues: sharesValues, padding: padding)
         let reader = try MMDBReader(bytes: bytes)
-        #expect(try reader.lookup([192, 0, 2, 1]) == Self.everyType)
+        #expect(try reader.lookup([192, 0, 2, 1]) == MMDBValue(Self.everyType))
     }
 
     /// Sizes on each side of the boundaries where the size takes one, two and three extra
@@ -54,10 +55,10 @@ import Testing
     /// A 4-byte pointer (SS = 3) ignores the control byte's low bits; the writer never needs
     /// one, so it is crafted: data offset 0 points to offset 6, where the map is.
     @Test func fourBytePointersAreFollowed() throws {
-        let target: MMDBValue = .map(["country": .map(["iso_code": .string("PT")])])
+        let target: MMDBFixtureValue = .map(["country": .map(["iso_code": .string("PT")])])
         let data: [UInt8] = [0x3F, 0x00, 0x00, 0x00, 0x06, 0x00] + MMDBFixtureEncoder.plain(target)
         let reader = try MMDBReader(bytes: HostileFile.oneNode(data: data))
-        #expect(try reader.lookup([1, 2, 3, 4]) == target)
+        #expect(try reader.lookup([1, 2, 3, 4]) == MMDBValue(target))
         #expect(try reader.countryCode([1, 2, 3, 4]) == "PT")
     }
 

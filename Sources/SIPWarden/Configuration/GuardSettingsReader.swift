@@ -106,12 +106,13 @@ enum GuardSettingsReader {
         }
         if let value = networks("guard.countries.exceptions") { countries.exceptions = value }
         if let unknown = string("guard.countries.unknown") { countries.admitUnknown = unknown.lowercased() != "refuse" }
+        // A database is checked whenever it is named, rules or not: a wrong path must not wait
+        // for the day rules are added to show.
+        if let database = countries.database, let problem = CountryDatabase.problem(opening: database) {
+            problems.append(ConfigurationProblem(key: "guard.countries.database", message: problem))
+        }
         if countries.isActive {
-            if let database = countries.database {
-                if let problem = CountryDatabase.problem(opening: database) {
-                    problems.append(ConfigurationProblem(key: "guard.countries.database", message: problem))
-                }
-            } else {
+            if countries.database == nil {
                 problems.append(ConfigurationProblem(
                     key: "guard.countries.list", message: "country rules need guard.countries.database (a .mmdb file); without it they cannot be applied"))
             }

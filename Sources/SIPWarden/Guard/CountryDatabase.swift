@@ -19,7 +19,9 @@ struct CountryDatabase: CountryLookup {
         do throws(MMDBError) {
             let database = try CountryDatabase(path: path)
             let type = database.reader.metadata.databaseType.lowercased()
-            guard type.contains("country") || type.contains("city") else {
+            // GeoLite2/GeoIP2 Country and City, DB-IP country and city lite, GeoIP2 Enterprise:
+            // every type whose records carry `country.iso_code`.
+            guard ["country", "city", "enterprise"].contains(where: type.contains) else {
                 return "\(path) is a \(database.reader.metadata.databaseType) database, not a country database"
             }
             return nil

@@ -1,17 +1,20 @@
-import GeoIP
-
 /// Encodes values into a MaxMind DB data section, the test-side mirror of the reader's
 /// decoder (spec "Data Field Format"). Maps are written with sorted keys so output is
 /// deterministic. With `sharesValues`, a string or container already written is replaced by a
 /// pointer to its first copy, as real writers do for repeated keys and records.
-struct MMDBFixtureEncoder {
-    private(set) var bytes: [UInt8] = []
-    let sharesValues: Bool
+///
+/// For tests only (see `MMDBFixtureWriter`); the static helpers also serve tests that craft
+/// data sections byte by byte.
+public struct MMDBFixtureEncoder {
+    /// The data section so far.
+    public private(set) var bytes: [UInt8] = []
+    /// Whether repeated strings and containers are written once and pointed to after that.
+    public let sharesValues: Bool
     private var written: [[UInt8]: Int] = [:]
 
     /// `padding` bytes of filler come first (as one unreferenced `bytes` field), pushing every
     /// offset past it so pointers need their longer encodings.
-    init(sharesValues: Bool = true, padding: Int = 0) {
+    public init(sharesValues: Bool = true, padding: Int = 0) {
         self.sharesValues = sharesValues
         if padding > 0 {
             bytes = Self.header(type: 4, size: padding) + Array(repeating: 0x5A, count: padding)
@@ -19,7 +22,7 @@ struct MMDBFixtureEncoder {
     }
 
     /// The data-section offset of `value`, writing it first if it is not there yet.
-    mutating func offset(of value: MMDBValue) -> Int {
+    public mutating func offset(of value: MMDBFixtureValue) -> Int {
         let key = Self.plain(value)
         if let offset = written[key] { return offset }
         let offset = bytes.count
@@ -28,7 +31,7 @@ struct MMDBFixtureEncoder {
     }
 
     /// Appends `value`, or a pointer to an earlier copy of it.
-    mutating func appendInline(_ value: MMDBValue) {
+    public mutating func appendInline(_ value: MMDBFixtureValue) {
         let key = Self.plain(value)
         if sharesValues, Self.isShareable(value), let earlier = written[key] {
             let pointer = Self.pointer(to: earlier)
@@ -54,7 +57,7 @@ struct MMDBFixtureEncoder {
         if written[key] == nil { written[key] = start }
     }
 
-    private static func isShareable(_ value: MMDBValue) -> Bool {
+    private static func isShareable(_ value: MMDBFixtureValue) -> Bool {
         switch value {
         case .string, .map, .array, .bytes: return true
         default: return false
@@ -62,7 +65,7 @@ struct MMDBFixtureEncoder {
     }
 
     /// The encoding of `value` with no pointers.
-    static func plain(_ value: MMDBValue) -> [UInt8] {
+    public static func plain(_ value: MMDBFixtureValue) -> [UInt8] {
         switch value {
         case .string(let text):
             let utf8 = Array(text.utf8)
@@ -101,7 +104,7 @@ struct MMDBFixtureEncoder {
     }
 
     /// Control byte, extended type byte and size bytes (spec "Data Field Format").
-    static func header(type: Int, size: Int) -> [UInt8] {
+    public static func header(type: Int, size: Int) -> [UInt8] {
         let sizeBits: Int
         let sizeBytes: [UInt8]
         switch size {
@@ -121,7 +124,7 @@ struct MMDBFixtureEncoder {
     }
 
     /// The shortest pointer to data-section offset `offset` (spec "Pointer - 1").
-    static func pointer(to offset: Int) -> [UInt8] {
+    public static func pointer(to offset: Int) -> [UInt8] {
         switch offset {
         case ..<2_048:
             return [UInt8(0x20 | offset >> 8), UInt8(offset & 0xFF)]
@@ -136,7 +139,8 @@ struct MMDBFixtureEncoder {
         }
     }
 
-    static func bigEndian(_ value: UInt64, count: Int) -> [UInt8] {
+    /// The low `count` bytes of `value`, most significant first.
+    public static func bigEndian(_ value: UInt64, count: Int) -> [UInt8] {
         (0..<count).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 

@@ -1,13 +1,14 @@
 /// Parses the address and network literals the tests are written in: dotted-quad IPv4 and
-/// colon-hex IPv6 with at most one `::`. Test-only, so malformed input is a programming error.
-enum IPAddressFixture {
+/// colon-hex IPv6 with at most one `::`. For tests only, so malformed input is a programming
+/// error.
+public enum IPAddressFixture {
     /// 4 bytes for an IPv4 literal, 16 for an IPv6 one.
-    static func bytes(_ text: String) -> [UInt8] {
+    public static func bytes(_ text: String) -> [UInt8] {
         text.contains(":") ? ipv6(text) : ipv4(text)
     }
 
     /// The address bytes and prefix length of `a.b.c.d/n` or `x:y::/n`.
-    static func network(_ cidr: String) -> (address: [UInt8], prefixLength: Int) {
+    public static func network(_ cidr: String) -> (address: [UInt8], prefixLength: Int) {
         let parts = cidr.split(separator: "/", omittingEmptySubsequences: false)
         precondition(parts.count == 2, "not a CIDR network: \(cidr)")
         let address = bytes(String(parts[0]))
@@ -24,7 +25,7 @@ enum IPAddressFixture {
     }
 
     private static func ipv6(_ text: String) -> [UInt8] {
-        let halves = text.components(separatedBy: "::")
+        let halves = text.pieces(separatedBy: "::")
         precondition(halves.count <= 2, "more than one :: in \(text)")
         let head = groups(halves[0])
         let tail = halves.count == 2 ? groups(halves[1]) : []
@@ -44,8 +45,9 @@ enum IPAddressFixture {
 }
 
 private extension String {
-    /// Splits on a multi-character separator without Foundation.
-    func components(separatedBy separator: String) -> [String] {
+    /// Splits on a multi-character separator without Foundation (named apart from
+    /// Foundation's `components(separatedBy:)`, which other files of this target import).
+    func pieces(separatedBy separator: String) -> [String] {
         var pieces: [String] = []
         var rest = Substring(self)
         while let range = rest.firstRange(of: separator) {

@@ -2,6 +2,8 @@
 /// node has a record per bit value. Networks must be inserted shortest prefix first; a longer
 /// prefix inside a shorter one splits the shorter one's record into a node whose two records
 /// both keep the old data, which is what gives lookups longest-prefix semantics.
+///
+/// For tests only; `MMDBFixtureWriter` builds one per database.
 struct MMDBFixtureTree {
     enum Record: Equatable {
         case empty

@@ -1,14 +1,17 @@
-import GeoIP
-
-/// Builds `.mmdb` files for the tests, written from the spec ("MaxMind DB File Format
+/// Builds `.mmdb` files for tests, written from the spec ("MaxMind DB File Format
 /// Specification 2.0"): search tree, 16 zero bytes, data section, metadata marker, metadata.
-enum MMDBFixtureWriter {
+///
+/// For tests only: it writes what a test asks for (valid or deliberately broken files) and
+/// treats malformed input (a bad CIDR literal, an unknown record size) as a programming error.
+public enum MMDBFixtureWriter {
     /// A valid database holding `networks` (CIDR literal, record). In an IPv6 database, IPv4
-    /// networks go under ::/96, where the spec puts them.
-    static func database(
+    /// networks go under ::/96, where the spec puts them. `ipVersion` is 4 or 6, `recordSize`
+    /// 24, 28 or 32; `databaseType` is the metadata's `database_type` (what tells a country
+    /// database from, say, an ASN one).
+    public static func database(
         ipVersion: Int,
         recordSize: Int,
-        networks: [(cidr: String, value: MMDBValue)],
+        networks: [(cidr: String, value: MMDBFixtureValue)],
         sharesValues: Bool = true,
         padding: Int = 0,
         databaseType: String = "GeoLite2-Country"
@@ -28,8 +31,8 @@ enum MMDBFixtureWriter {
     }
 
     /// A file from its parts, valid or not: the crafted-file tests start here.
-    static func assemble(
-        recordSize: Int, records: [(left: Int, right: Int)], data: [UInt8], metadata: MMDBValue
+    public static func assemble(
+        recordSize: Int, records: [(left: Int, right: Int)], data: [UInt8], metadata: MMDBFixtureValue
     ) -> [UInt8] {
         var file: [UInt8] = []
         for (left, right) in records {
@@ -42,12 +45,13 @@ enum MMDBFixtureWriter {
         return file
     }
 
-    static let metadataMarker: [UInt8] = [0xAB, 0xCD, 0xEF] + Array("MaxMind.com".utf8)
+    /// `\xAB\xCD\xEFMaxMind.com`, which precedes the metadata map.
+    public static let metadataMarker: [UInt8] = [0xAB, 0xCD, 0xEF] + Array("MaxMind.com".utf8)
 
     /// The metadata map with every key the spec requires, as MaxMind's writer types them.
-    static func metadata(
+    public static func metadata(
         nodeCount: Int, recordSize: Int, ipVersion: Int, databaseType: String = "GeoLite2-Country"
-    ) -> MMDBValue {
+    ) -> MMDBFixtureValue {
         .map([
             "node_count": .uint32(UInt32(nodeCount)),
             "record_size": .uint16(UInt16(recordSize)),
@@ -63,7 +67,7 @@ enum MMDBFixtureWriter {
 
     /// One node's bytes (spec "Search Tree Section": 24 and 32 bits are two big-endian
     /// records; 28 bits share the middle byte, high nibble for the left record).
-    static func node(left: Int, right: Int, recordSize: Int) -> [UInt8] {
+    public static func node(left: Int, right: Int, recordSize: Int) -> [UInt8] {
         switch recordSize {
         case 24:
             return MMDBFixtureEncoder.bigEndian(UInt64(left), count: 3) + MMDBFixtureEncoder.bigEndian(UInt64(right), count: 3)
@@ -89,14 +93,5 @@ enum MMDBFixtureWriter {
             return (Array(repeating: 0, count: 12) + network.address, network.prefixLength + 96)
         }
         return network
-    }
-}
-
-extension MMDBValue {
-    /// This map with `key` set to `value` (removed when nil): for bending metadata.
-    func setting(_ key: String, to value: MMDBValue?) -> MMDBValue {
-        guard case .map(var entries) = self else { preconditionFailure("not a map") }
-        entries[key] = value
-        return .map(entries)
     }
 }
