@@ -139,6 +139,7 @@ public enum ServeRunner {
             if fresh.effectiveListeners != running.effectiveListeners { needsRestart.append("sip.listen") }
             if fresh.transport != running.transport { needsRestart.append("sip.udp, sip.tcp, sip.limits") }
             if fresh.domains != running.domains || fresh.serverHeader != running.serverHeader { needsRestart.append("sip.domains, sip.server_header") }
+            if fresh.guardSettings != running.guardSettings { needsRestart.append("guard") }
             logger.info("reloaded", metadata: ["log_level": "\(fresh.logLevel.rawValue)"])
             if !needsRestart.isEmpty {
                 logger.warning("changed settings take effect on restart", metadata: ["keys": "\(needsRestart.joined(separator: "; "))"])
