@@ -27,6 +27,21 @@ struct GuardEngineTests {
         #expect(decision.bans.map(\.jail) == ["sip-auth"])
     }
 
+    @Test("A flood report bans at once, from a known source too: the meter applied the headroom already")
+    func floodReportBansKnownSource() throws {
+        for standing in [SourceStanding.unknown, .known] {
+            var engine = GuardEngine.make()
+            let decision = engine.hit(.requestFlood, at: TestClock.at(0), standing: standing)
+            let ban = try #require(decision.bans.first, "no ban for a flood report (\(standing))")
+            #expect(ban.jail == "sip-flood")
+            #expect(ban.expiry == TestClock.at(300))
+        }
+        // Authentication headroom likewise: the flood jail is not multiplied a second time.
+        var engine = GuardEngine.make()
+        _ = engine.record(Events.authSuccess(at: TestClock.at(0)), now: TestClock.at(0))
+        #expect(engine.hit(.requestFlood, at: TestClock.at(1)).bans.count == 1)
+    }
+
     @Test("Kinds no jail counts are ignored as not counted")
     func unrelatedKindsNotCounted() {
         var engine = GuardEngine.make()

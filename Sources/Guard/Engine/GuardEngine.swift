@@ -85,10 +85,13 @@ public struct GuardEngine: Sendable {
         for (index, jail) in counting {
             let weight = jail.weights[event.kind] ?? 0
             statistics[jail.name, default: JailStatistics()].eventsCounted += 1
-            let threshold = jail.threshold * (headroom ? max(1, configuration.headroomFactor) : 1)
+            // A flood report already went past the meter's limit with the headroom applied
+            // (the ingress filter knows the same sources): it is not multiplied twice.
+            let raised = headroom && event.kind != .requestFlood
+            let threshold = jail.threshold * (raised ? max(1, configuration.headroomFactor) : 1)
             let sum = state.count(jail: index, time: milliseconds, weight: weight, kind: kindIndex, window: jail.window.map { Milliseconds.of(seconds: $0) })
             guard sum >= threshold else { continue }
-            let order = banOrder(jail: jail, jailIndex: index, network: offender, state: state, threshold: threshold, headroom: headroom, now: now)
+            let order = banOrder(jail: jail, jailIndex: index, network: offender, state: state, threshold: threshold, headroom: raised, now: now)
             state.clear(jail: index)
             if jail.mode == .observe {
                 statistics[jail.name, default: JailStatistics()].wouldBan += 1
