@@ -15,9 +15,11 @@ extension SIPEngine {
         guard let address = peer.remote.addressKey else { return false }
         let standing = defense.standing(of: address)
         if standing.trusted { return false }
-        let directory = callers?.directory.directory
+        // The directory is read only if a contextual rule asks (a request without
+        // credentials from an unknown source).
+        let callers = self.callers
         let context = ScannerContext(isKnownSource: standing.known) { user in
-            guard let directory else { return false }
+            guard let directory = callers?.directory.directory else { return false }
             return directory.device(username: user) != nil || directory.dids[user] != nil
         }
         guard let match = scanners.match(&message, context: context) else { return false }
