@@ -37,8 +37,7 @@ final class GuardService: Service, Sendable {
         var dataVersion = -1
         var ticks = 0
         var countryDropsLogged = 0
-        /// When automatic bans last hit `maxActiveBans`, and when that was last logged.
-        var fullSince: Date?
+        /// When the ban table being full was last logged.
         var fullLogged: Date?
         var refusedWhileFull = 0
     }
@@ -147,18 +146,19 @@ final class GuardService: Service, Sendable {
             parts.recorder.record(event)
             log.failure(event)
         }
-        for decision in decisions { carryOut(decision, now: now) }
+        var bans: [BanOrder] = []
+        for decision in decisions { bans += carryOut(decision, pending: bans.count, now: now) }
+        store(bans, now: now)
     }
 
-    private func carryOut(_ decision: GuardDecision, now: Date) {
+    /// Puts bans in place at the door, logs them and the would-be bans, locks devices;
+    /// returns the bans to store (`pending`: those of this drain not stored yet).
+    private func carryOut(_ decision: GuardDecision, pending: Int, now: Date) -> [BanOrder] {
         for order in decision.observed { log.wouldBan(order) }
+        var applied: [BanOrder] = []
         for order in decision.bans {
             // A flood of spoofed sources could otherwise add bans (memory, rows) without end.
-            let full = state.withLock { state -> Bool in
-                guard state.stored.count >= Self.maxActiveBans else { return false }
-                defer { state.fullSince = state.fullSince ?? now }
-                return true
-            }
+            let full = state.withLock { $0.stored.count + pending + applied.count >= Self.maxActiveBans }
             if full {
                 logFull(now: now)
                 continue
@@ -166,22 +166,38 @@ final class GuardService: Service, Sendable {
             // The door first: the ban holds from the next packet on.
             parts.filter.ban(order.network)
             log.ban(order)
-            let ban = Ban(
-                network: order.network.description, jail: order.jail, reason: order.reason, evidence: order.evidence.map(Self.evidence),
-                startedAt: order.start, expiresAt: order.expiry, createdBy: "guard", offense: order.offense)
-            do {
-                let stored = try parts.database.insert([ban])
-                state.withLock { state in
-                    for ban in stored { state.stored[ban.network] = ban }
-                }
-            } catch {
-                logger.error("ban not stored (it holds until restart)", metadata: ["network": "\(order.network)", "error": "\(error)"])
-            }
-            if let firewall, let problem = firewall.add(order.network, seconds: order.expiry.map { Int($0.timeIntervalSince(now).rounded(.up)) }) {
-                logger.error("kernel offload turned off", metadata: ["reason": "\(problem)"])
-            }
+            applied.append(order)
         }
         for order in decision.locks { lockDevice(order, now: now) }
+        return applied
+    }
+
+    /// Stores the bans of one drain in one transaction and offloads them in one `nft` run per
+    /// family: a burst of bans must not cost a write each.
+    private func store(_ orders: [BanOrder], now: Date) {
+        guard !orders.isEmpty else { return }
+        let bans = orders.map { order in
+            Ban(
+                network: order.network.description, jail: order.jail, reason: order.reason, evidence: order.evidence.map(Self.evidence),
+                startedAt: order.start, expiresAt: order.expiry, createdBy: "guard", offense: order.offense)
+        }
+        do {
+            let stored = try parts.database.insert(bans)
+            state.withLock { state in
+                for ban in stored { state.stored[ban.network] = ban }
+            }
+        } catch {
+            logger.error("bans not stored (they hold until restart)", metadata: ["count": "\(bans.count)", "error": "\(error)"])
+        }
+        offload(orders.map { ($0.network, $0.expiry) }, now: now)
+    }
+
+    private func offload(_ bans: [(network: GuardNetwork, expiry: Date?)], now: Date) {
+        guard let firewall, !bans.isEmpty else { return }
+        let elements = bans.map { (network: $0.network, seconds: $0.expiry.map { Int($0.timeIntervalSince(now).rounded(.up)) }) }
+        if let problem = firewall.add(elements) {
+            logger.error("kernel offload turned off", metadata: ["reason": "\(problem)"])
+        }
     }
 
     private func logFull(now: Date) {
@@ -279,12 +295,10 @@ final class GuardService: Service, Sendable {
         }
         guard !added.isEmpty || !removed.isEmpty else { return }
         applyBans()
+        offload(added.filter { $0.createdBy != "guard" }.compactMap { ban in
+            (try? GuardNetwork(parsing: ban.network)).map { ($0, ban.expiresAt) }
+        }, now: now)
         for ban in added where ban.createdBy != "guard" {
-            if let firewall, let network = try? GuardNetwork(parsing: ban.network),
-                let problem = firewall.add(network, seconds: ban.expiresAt.map { Int($0.timeIntervalSince(now).rounded(.up)) })
-            {
-                logger.error("kernel offload turned off", metadata: ["reason": "\(problem)"])
-            }
             logger.notice("ban", metadata: [
                 "network": "\(ban.network)", "jail": "\(ban.jail)", "reason": "\(SafeText.escape(ban.reason))", "by": "\(ban.createdBy)",
                 "until": "\(ban.expiresAt.map(SecurityLog.iso) ?? "permanent")",

@@ -19,22 +19,32 @@ final class NFTablesSet: Sendable {
         (family, table, name) = (parts[0], parts[1], parts[2])
     }
 
-    /// The arguments of `nft` that add `network` (nil expiry: no timeout).
-    func addArguments(_ network: GuardNetwork, seconds: Int?) -> [String] {
-        let isV4 = network.key.isIPv4
-        let set = isV4 ? name : name + "6"
-        var element = network.description
-        if let seconds { element += " timeout \(max(1, seconds))s" }
-        return ["add", "element", family, table, set, "{ \(element) }"]
+    /// The arguments of `nft` that add `elements` (network, seconds; nil: no timeout), all of
+    /// one family, in one command.
+    func addArguments(_ elements: [(network: GuardNetwork, seconds: Int?)], ipv4: Bool) -> [String] {
+        let text = elements.map { element in
+            element.seconds.map { "\(element.network) timeout \(max(1, $0))s" } ?? element.network.description
+        }
+        return ["add", "element", family, table, ipv4 ? name : name + "6", "{ \(text.joined(separator: ", ")) }"]
     }
 
-    /// Adds `network`; returns an error line the first time adding fails.
-    func add(_ network: GuardNetwork, seconds: Int?) -> String? {
+    /// Adds the bans, one `nft` run per address family; returns an error line the first time
+    /// adding fails.
+    func add(_ elements: [(network: GuardNetwork, seconds: Int?)]) -> String? {
+        for ipv4 in [true, false] {
+            let family = elements.filter { $0.network.key.isIPv4 == ipv4 }
+            guard !family.isEmpty else { continue }
+            if let problem = run(addArguments(family, ipv4: ipv4)) { return problem }
+        }
+        return nil
+    }
+
+    private func run(_ arguments: [String]) -> String? {
         let wasFailed = failed.withLock { $0 }
         guard !wasFailed else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nft")
-        process.arguments = addArguments(network, seconds: seconds)
+        process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
