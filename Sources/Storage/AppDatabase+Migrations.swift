@@ -145,6 +145,23 @@ extension AppDatabase {
                 t.column("snapshot", .jsonText).notNull()
             }
         }
+        migrator.registerMigration("v4 outbound routes") { db in
+            // Which providers carry calls to a number prefix, and how the number is written
+            // for each. The prefix is in the form numbers are matched in (`+44`, `+`, or a
+            // national prefix); the CHECKs keep anything else out even when written by hand.
+            try db.create(table: "route") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("prefix", .text).notNull()
+                    .check(sql: "length(prefix) BETWEEN 1 AND 33 AND prefix NOT GLOB '*[^0-9+*#]*'")
+                t.belongsTo("provider", onDelete: .cascade).notNull()
+                t.column("priority", .integer).notNull().defaults(to: 0)
+                t.column("strip", .integer).notNull().defaults(to: 0).check { $0 >= 0 }
+                t.column("add", .text).notNull().defaults(to: "")
+                    .check(sql: #""add" NOT GLOB '*[^0-9+*#]*'"#)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["prefix", "providerId"])
+            }
+        }
         return migrator
     }
 }

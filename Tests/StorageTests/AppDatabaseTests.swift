@@ -23,6 +23,7 @@ struct AppDatabaseTests {
                 "v1 accounts, devices, providers, DIDs, registrations",
                 "v2 unidentified attempts, provider registration status",
                 "v3 bans, allowed networks, guard status",
+                "v4 outbound routes",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }

@@ -34,7 +34,7 @@ struct BanRepositoryTests {
             #expect(try queue.read { db in try db.tableExists("ban") } == false)
         }
         let database = try AppDatabase.open(dataDirectory: directory)
-        #expect(try database.appliedMigrations().last == Self.v3)
+        #expect(try database.appliedMigrations().contains(Self.v3))
         #expect(try database.account(named: "acme") != nil)
         #expect(try database.activeBans(at: Self.now).isEmpty)
         #expect(try database.allowedNetworks().isEmpty)
@@ -45,7 +45,7 @@ struct BanRepositoryTests {
     func freshDatabase(_ kind: TestDatabase) throws {
         let (database, cleanUp) = try kind.make()
         defer { cleanUp() }
-        #expect(try database.appliedMigrations().last == Self.v3)
+        #expect(try database.appliedMigrations().contains(Self.v3))
         // The defaults a writer that names only the required columns relies on.
         try database.writer.write { db in
             try db.execute(sql: """
