@@ -17,7 +17,7 @@ public struct DialledNumber: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Separators phones and people put in numbers.
-    static let separators: Set<Character> = [" ", "-", ".", "(", ")"]
+    public static let separators: Set<Character> = [" ", "-", ".", "(", ")"]
     static let maximumDigits = 32
 
     /// - Parameter accessCodes: the international access codes of the switch's country, the
