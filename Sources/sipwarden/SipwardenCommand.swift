@@ -10,13 +10,14 @@ struct SipwardenCommand: AsyncParsableCommand {
             the server does and explains why a message is refused; `sipwarden config check` \
             validates a configuration file.
 
-            `sipwarden account`, `device`, `provider`, `did` and `registration` manage the \
-            database in the data directory (--data-dir), also while the server runs; `ban`, \
-            `allow` and `guard` do the same for intrusion prevention.
+            `sipwarden account`, `device`, `provider`, `did`, `route` and `registration` \
+            manage the database in the data directory (--data-dir), also while the server \
+            runs (routes are stored but not used by the server yet); `ban`, `allow` and \
+            `guard` do the same for intrusion prevention.
             """,
         subcommands: [
             ServeCommand.self, CheckCommand.self, ConfigCommand.self,
-            AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RegistrationCommand.self,
+            AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RouteCommand.self, RegistrationCommand.self,
             BanCommand.self, AllowCommand.self, GuardCommand.self,
         ]
     )
