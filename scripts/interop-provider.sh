@@ -78,22 +78,8 @@ else
 fi
 [ -x "$binary" ] || { log "interop-provider: no executable at $binary"; exit 1; }
 
-# A loopback port free for UDP and TCP, outside the ephemeral range (32768-60999).
-used_ports=" "
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 12000))
-        case "$used_ports" in *" $port "*) continue ;; esac
-        if [ -z "$(ss -Htuan "( sport = :$port )" 2>/dev/null)" ]; then
-            used_ports+="$port "
-            echo "$port"
-            return 0
-        fi
-    done
-    log "interop-provider: no free port found"
-    return 1
-}
+# free_port: a loopback port free for UDP and TCP (scripts/lib/free-port.sh).
+. "$root/scripts/lib/free-port.sh"
 
 # The value of column $2 on the last line of SIPp's statistics file $1 (';'-separated).
 stat_column() {

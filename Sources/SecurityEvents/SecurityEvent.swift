@@ -87,6 +87,9 @@ public struct PacketSummary: Sendable, Equatable {
     public var contact: String?
     public var userAgent: String?
 
+    /// No request: for events about a source rather than a packet (a flood, a device lock).
+    public static let noRequest = PacketSummary(method: "", requestURI: "", from: "", to: "", callID: "")
+
     /// The longest text kept per field, in characters.
     public static let fieldLimit = 256
 

@@ -35,7 +35,7 @@ extension SIPEngine {
     /// A malformed message is an event for the sip-malformed jail.
     func reportMalformed(_ message: SIPMessage?, error: SIPParseError, peer: SIPPeer) {
         guard let defense else { return }
-        var summary = PacketSummary(method: "", requestURI: "", from: "", to: "", callID: "")
+        var summary = PacketSummary.noRequest
         if var message { summary = Self.summary(&message) }
         defense.events.emit(SecurityEvent(
             kind: .malformedMessage, time: eventTime(), source: Self.source(peer), reason: error.description, packet: summary))

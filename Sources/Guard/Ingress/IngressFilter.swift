@@ -199,7 +199,7 @@ public final class IngressFilter: Sendable {
     }
 
     /// Sources whose flood limit is multiplied by the headroom factor (live registrations,
-    /// providers, recent authentications).
+    /// providers, recent authentications; each address, and for IPv6 its offender prefix too).
     public func setHeadroom(_ sources: Set<AddressKey>) {
         var sources = sources
         state.withLock { swap(&$0.headroom, &sources) }
@@ -228,6 +228,12 @@ public final class IngressFilter: Sendable {
             state.statistics.floodUncounted = state.meter.uncounted
             return state.reports
         }
+    }
+
+    /// Whether `address` is trusted, and whether it is a known source (the headroom set), in
+    /// one lock: the request path's scanner screening asks this.
+    public func standing(of address: AddressKey) -> (trusted: Bool, known: Bool) {
+        state.withLock { ($0.trusted.contains(address), $0.headroom.contains(address)) }
     }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }

@@ -1,3 +1,5 @@
+import SecurityEvents
+
 /// An IP address as 128 bits, IPv4 in its IPv4-mapped IPv6 form (`::ffff:a.b.c.d`, RFC 4291
 /// §2.5.5.2), so that one table and one mask serve both families without allocating.
 public struct AddressKey: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -37,7 +39,7 @@ public struct AddressKey: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// From address text (`192.0.2.1`, `2001:db8::1`).
     public init?(_ text: String) {
-        guard let bytes = IPNetworkText.addressBytes(text) else { return nil }
+        guard let bytes = IPNetwork.addressBytes(text) else { return nil }
         self.init(bytes: bytes)
     }
 
@@ -60,7 +62,7 @@ public struct AddressKey: Sendable, Hashable, Comparable, CustomStringConvertibl
             + (0..<8).map { UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * $0)) }
     }
 
-    public var description: String { IPNetworkText.text(of: bytes) }
+    public var description: String { IPNetwork.text(of: bytes) }
 
     public static func < (lhs: AddressKey, rhs: AddressKey) -> Bool {
         (lhs.high, lhs.low) < (rhs.high, rhs.low)

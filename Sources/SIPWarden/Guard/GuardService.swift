@@ -20,7 +20,6 @@ final class GuardService: Service, Sendable {
         var queue: SecurityEventQueue
         var recorder: SecurityEventRecorder
         var filter: IngressFilter
-        var defense: SourceDefense
         var callers: CallerServices
         var database: AppDatabase
         var settings: GuardSettings
@@ -131,7 +130,7 @@ final class GuardService: Service, Sendable {
             all.append(SecurityEvent(
                 kind: .requestFlood, time: now, source: SecuritySource(transport: report.transport, ip: report.source.description, port: 0),
                 reason: "about \(report.estimate) requests within \(DurationText.text(seconds: settings?.window ?? 2)) (limit \(settings?.threshold ?? 0))",
-                packet: PacketSummary(method: "", requestURI: "", from: "", to: "", callID: "")))
+                packet: .noRequest))
         }
         guard !all.isEmpty else { return }
         var decisions: [GuardDecision] = []
@@ -230,7 +229,7 @@ final class GuardService: Service, Sendable {
         log.lock(logged)
         parts.recorder.record(SecurityEvent(
             kind: .deviceLocked, time: now, source: SecuritySource(transport: "", ip: "", port: 0), username: order.username,
-            reason: order.reason, packet: PacketSummary(method: "", requestURI: "", from: "", to: "", callID: "")))
+            reason: order.reason, packet: .noRequest))
     }
 
     // MARK: - Every second
@@ -319,7 +318,6 @@ final class GuardService: Service, Sendable {
             state.engine.setAllowList(allowed)
         }
         parts.filter.setTrusted(trusted)
-        parts.defense.setTrusted(trusted)
     }
 
     /// Returns whether the blocklist changed.
@@ -375,7 +373,6 @@ final class GuardService: Service, Sendable {
         for network in recent { insert(network.key) }
         state.withLock { $0.known = known }
         parts.filter.setHeadroom(known)
-        parts.defense.setKnown(known)
     }
 
     private func writeStatus(now: Date) {

@@ -40,11 +40,11 @@ struct GuardSetup {
         }
         let scannerJail = settings.engine.jail(named: Jail.sipScanner.name)
         let defense = SourceDefense(
-            events: callers.events, scanners: scanners, dropScanners: scannerJail.map { $0.enabled && $0.mode == .enforce } ?? false)
-        defense.setTrusted(settings.engine.trusted)
+            events: callers.events, scanners: scanners, dropScanners: scannerJail.map { $0.enabled && $0.mode == .enforce } ?? false,
+            filter: filter)
         let service = GuardService(
             parts: GuardService.Parts(
-                queue: callers.events, recorder: callers.recorder, filter: filter, defense: defense, callers: callers.callers,
+                queue: callers.events, recorder: callers.recorder, filter: filter, callers: callers.callers,
                 database: callers.database, settings: settings),
             logger: guardLogger)
         return GuardSetup(filter: filter, gate: GuardIngressGate(filter: filter), defense: defense, service: service)

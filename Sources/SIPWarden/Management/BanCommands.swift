@@ -270,20 +270,3 @@ public struct BanCommands: Sendable {
         return seconds
     }
 }
-
-extension IPNetwork {
-    /// One address: a /32 or a /128.
-    var isSingleAddress: Bool { prefixLength == address.count * 8 }
-
-    /// Whether the two share an address: one of them contains the other.
-    func overlaps(_ other: IPNetwork) -> Bool {
-        guard address.count == other.address.count else { return false }
-        return prefixLength <= other.prefixLength ? contains(other.address) : other.contains(address)
-    }
-
-    /// This network and every network that contains it, /0 first, in canonical text: the
-    /// networks whose bans apply to it.
-    var coveringNetworks: [String] {
-        (0...prefixLength).map { IPNetwork(address: address, prefixLength: $0).description }
-    }
-}
