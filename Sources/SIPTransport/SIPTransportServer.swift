@@ -72,15 +72,20 @@ public final class SIPTransportServer: Sendable {
     /// A sender on one of the server's own UDP sockets of `destination`'s address family, for
     /// a request the server originates over UDP: it leaves from the listening port, so the
     /// peer's answers (and its view of our address) come back to it. Nil without such a socket.
-    public func udpSender(toward destination: SocketAddress) -> SIPReplySender? {
+    ///
+    /// - Parameter loop: the event loop asking; its own socket is preferred, so the write
+    ///   does not cross threads.
+    public func udpSender(toward destination: SocketAddress, preferring loop: (any EventLoop)? = nil) -> SIPReplySender? {
         let wantsIPv6: Bool
         if case .v6 = destination { wantsIPv6 = true } else { wantsIPv6 = false }
-        let channel = udpChannels.withLock { channels in
-            channels.first { channel in
+        let channel = udpChannels.withLock { channels -> (any Channel)? in
+            let family = channels.filter { channel in
                 guard let local = channel.localAddress else { return false }
                 if case .v6 = local { return wantsIPv6 }
                 return !wantsIPv6
             }
+            if let loop, let own = family.first(where: { $0.eventLoop === loop }) { return own }
+            return family.first
         }
         return channel.map { SIPReplySender(channel: $0, destination: destination) }
     }

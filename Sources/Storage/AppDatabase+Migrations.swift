@@ -162,6 +162,68 @@ extension AppDatabase {
                 t.uniqueKey(["prefix", "providerId"])
             }
         }
+        migrator.registerMigration("v5 call records, rates, account call limits") { db in
+            // One row per call attempt the server finished, answered or not. No foreign keys:
+            // a record is evidence and billing history, and outlives the account, device or
+            // provider it names (the caller's name is copied for the same reason). Text taken
+            // from the request is as the peer sent it: attacker-controlled.
+            try db.create(table: "cdr") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("callID", .text).notNull()
+                t.column("startedAt", .datetime).notNull().indexed()
+                t.column("ringingAt", .datetime)
+                t.column("answeredAt", .datetime)
+                t.column("endedAt", .datetime).notNull()
+                t.column("durationMillis", .integer).notNull().defaults(to: 0)
+                t.column("billableSeconds", .integer).notNull().defaults(to: 0)
+                t.column("callerKind", .text).notNull()
+                t.column("accountId", .integer).indexed()
+                t.column("deviceId", .integer).indexed()
+                t.column("callerName", .text)
+                t.column("providerId", .integer)
+                t.column("sourceIP", .text).notNull()
+                t.column("sourcePort", .integer).notNull()
+                t.column("transport", .text).notNull()
+                t.column("userAgent", .text)
+                t.column("fromHeader", .text).notNull()
+                t.column("toHeader", .text).notNull()
+                t.column("contact", .text)
+                t.column("requestURI", .text).notNull()
+                t.column("dialledNumber", .text).notNull()
+                t.column("destinationKind", .text).notNull()
+                t.column("destination", .text)
+                t.column("attempts", .jsonText).notNull().defaults(to: "[]")
+                t.column("status", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("cause", .text).notNull().indexed()
+                t.column("hangupBy", .text).notNull()
+                t.column("costMicros", .integer).notNull().defaults(to: 0)
+                t.column("ratePrefix", .text)
+            }
+            // What a call to a number prefix costs: an account's own rate, or (no account) the
+            // default for every account. Prefixes are in the form routes use.
+            try db.create(table: "rate") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("account", onDelete: .cascade)
+                t.column("prefix", .text).notNull()
+                    .check(sql: "length(prefix) BETWEEN 1 AND 33 AND prefix NOT GLOB '*[^0-9+*#]*'")
+                t.column("pricePerMinuteMicros", .integer).notNull().check { $0 >= 0 }
+                t.column("connectionFeeMicros", .integer).notNull().defaults(to: 0).check { $0 >= 0 }
+                t.column("incrementSeconds", .integer).notNull().defaults(to: 1).check { $0 >= 1 }
+                t.column("minimumSeconds", .integer).notNull().defaults(to: 0).check { $0 >= 0 }
+                t.column("createdAt", .datetime).notNull()
+            }
+            // NULL never equals NULL in a unique index: without ifnull, two default rates of
+            // one prefix would both be accepted.
+            try db.execute(sql: "CREATE UNIQUE INDEX rate_account_prefix ON rate(ifnull(accountId, 0), prefix)")
+            // Existing accounts get the same limits as new ones.
+            try db.alter(table: "account") { t in
+                t.add(column: "maxConcurrentCalls", .integer).notNull().defaults(to: 10).check { $0 >= 0 }
+                t.add(column: "maxCallSeconds", .integer)
+                t.add(column: "allowedPrefixes", .jsonText).notNull().defaults(to: "[]")
+                t.add(column: "deniedPrefixes", .jsonText).notNull().defaults(to: "[]")
+            }
+        }
         return migrator
     }
 }

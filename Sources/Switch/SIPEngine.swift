@@ -37,11 +37,18 @@ public final class SIPEngine: SIPInboundProcessor {
     /// Scanner fingerprints and the events of malformed messages; nil: no intrusion
     /// prevention in the request path.
     public let defense: SourceDefense?
+    /// The dial plan, the proxy and call records; nil: identified callers' requests are
+    /// answered 404 (nothing can be reached).
+    public let calls: CallServices?
+    /// This engine's place among the event loops (answers to its transactions carry it).
+    public let loopIndex: Int
+    var proxy = ProxyState()
+    var eventLoop: (any EventLoop)?
     public internal(set) var statistics = EngineStatistics()
-    private var table: TransactionTable<TransactionContext>
-    private let routing: ResponseRouting
-    private let clock: @Sendable () -> SIPInstant
-    private let logger: Logger
+    var table: TransactionTable<TransactionContext>
+    let routing: ResponseRouting
+    let clock: @Sendable () -> SIPInstant
+    let logger: Logger
     private var ticker: RepeatedTask?
     /// The Server header value as bytes, built once (every answer carries it).
     private let serverHeader: SIPString?
@@ -50,8 +57,11 @@ public final class SIPEngine: SIPInboundProcessor {
 
     public init(
         configuration: Configuration, responder: LocalResponder, logger: Logger, callers: CallerServices? = nil,
-        defense: SourceDefense? = nil, clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
+        defense: SourceDefense? = nil, calls: CallServices? = nil, loopIndex: Int = 0,
+        clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
     ) {
+        self.calls = calls
+        self.loopIndex = loopIndex
         self.configuration = configuration
         self.responder = responder
         self.callers = callers
@@ -77,6 +87,7 @@ public final class SIPEngine: SIPInboundProcessor {
             + configuration.tickInterval.components.attoseconds / 1_000_000_000)
         // The engine is confined to `loop`; the bound box lets the repeated task reach it there.
         // `stop()` cancels the task, which releases the engine.
+        eventLoop = loop
         let bound = NIOLoopBound(self, eventLoop: loop)
         ticker = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             let engine = bound.value
@@ -91,6 +102,7 @@ public final class SIPEngine: SIPInboundProcessor {
 
     /// Fires every transaction timer due at `now`.
     public func advance(to now: SIPInstant) {
+        if calls != nil { proxyTick(now: now) }
         guard let next = table.nextDeadline, next <= now else { return }
         for output in table.advance(to: now) {
             carryOut(output, timerDriven: true)
@@ -118,6 +130,7 @@ public final class SIPEngine: SIPInboundProcessor {
     private func handle(_ message: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
         guard let method = message.method else {
             if let callers, callers.consume(&message, from: peer) { return }
+            if calls != nil, routeResponse(&message, peer: peer) { return }
             // No other client transactions yet: any other response is a stray one (RFC 6026 §7.2).
             statistics.strayResponses += 1
             logger.debug("stray response dropped", metadata: ["peer": "\(peer)", "status": "\(message.statusCode ?? 0)"])
@@ -131,6 +144,11 @@ public final class SIPEngine: SIPInboundProcessor {
             return
         }
         if let defense, let scanners = defense.scanners, screen(&message, scanners: scanners, defense: defense, peer: peer) {
+            return
+        }
+        if calls != nil, method != .register, method != .cancel, method != .ack, Self.hasToTag(&message) {
+            // Within a dialog (RFC 3261 §12.2): forwarded to its other party, or 481.
+            forwardInDialog(&message, method: method, peer: peer, replies: replies)
             return
         }
         switch method {
@@ -160,7 +178,8 @@ public final class SIPEngine: SIPInboundProcessor {
                     }
                     guard caller != nil else { return }
                 }
-                // Nothing can be reached yet: every identified caller gets the same 404.
+                // Only INVITE starts a call; other requests outside a dialog reach nobody
+                // (every identified caller gets the same 404).
                 sendStateless(LocalResponder.Answer(statusCode: 404), to: &message, peer: peer, replies: replies)
             }
         }
@@ -195,15 +214,20 @@ public final class SIPEngine: SIPInboundProcessor {
                         respond(output.id, answer: challenge, to: &message, peer: peer)
                         return
                     }
+                    if let caller, let calls {
+                        startCall(&message, id: output.id, caller: caller, peer: peer, calls: calls, callers: callers)
+                        return
+                    }
                 }
                 answer = LocalResponder.Answer(statusCode: 404)
             }
             respond(output.id, answer: answer, to: &message, peer: peer)
-        case .cancel(let output, _):
+        case .cancel(let output, let inviteID):
             carryOut(output, timerDriven: false)
-            // §9.2: the INVITE was answered when it arrived, so the CANCEL has nothing left to
-            // stop; it is still answered 200.
+            // §9.2: answered 200 at once; an INVITE being forwarded is cancelled downstream
+            // (§16.10), and its 487 comes back through the legs.
             respond(output.id, answer: LocalResponder.Answer(statusCode: 200), to: &message, peer: peer)
+            cancelForwarding(inviteID)
         case .cancelWithoutInvite(let output):
             carryOut(output, timerDriven: false)
             respond(output.id, answer: LocalResponder.Answer(statusCode: 481), to: &message, peer: peer)
@@ -211,8 +235,12 @@ public final class SIPEngine: SIPInboundProcessor {
             statistics.absorbed += 1
             carryOut(output, timerDriven: false)
         case .ackWithoutTransaction:
-            // The ACK of a 2xx, or of a transaction already gone: nothing to answer, ever.
+            // The ACK of a 2xx, or of a transaction already gone: nothing to answer, ever. A
+            // 2xx's ACK goes on end to end, within its dialog (§13.2.2.4, §16.6).
             statistics.absorbed += 1
+            if calls != nil, Self.hasToTag(&message) {
+                forwardInDialog(&message, method: .ack, peer: peer, replies: replies)
+            }
         case .refused:
             statistics.refusedForCapacity += 1
             if method != .ack {
@@ -230,7 +258,7 @@ public final class SIPEngine: SIPInboundProcessor {
         return (try? SIPMessage(parsing: copy, framing: .datagram, limits: configuration.limits)) ?? message
     }
 
-    private func respond(_ id: TransactionID, answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer) {
+    func respond(_ id: TransactionID, answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer) {
         guard let response = buildResponse(answer, to: &request, peer: peer, toTag: nil) else { return }
         statistics.answered(answer.statusCode)
         if let output = table.respond(id, with: response, now: clock()) {
@@ -238,7 +266,7 @@ public final class SIPEngine: SIPInboundProcessor {
         }
     }
 
-    private func carryOut(_ output: TransactionTable<TransactionContext>.Output, timerDriven: Bool) {
+    func carryOut(_ output: TransactionTable<TransactionContext>.Output, timerDriven: Bool) {
         for action in output.actions {
             switch action {
             case .send(let bytes):
@@ -249,7 +277,14 @@ public final class SIPEngine: SIPInboundProcessor {
                 }
             case .timeout(let timer):
                 logger.debug("transaction timed out", metadata: ["timer": "\(timer)"])
-            case .passRequest, .passResponse, .passACK, .transportError, .terminated:
+                legFailed(output.id, status: 408)
+            case .passResponse(var response):
+                legResponse(output.id, response: &response)
+            case .transportError:
+                legFailed(output.id, status: 503)
+            case .terminated:
+                legTerminated(output.id)
+            case .passRequest, .passACK:
                 break
             }
         }

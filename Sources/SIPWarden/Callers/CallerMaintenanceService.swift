@@ -14,8 +14,25 @@ struct CallerMaintenanceService: Service {
     let recorder: SecurityEventRecorder
     let realm: String
     let logger: Logger
+    let calls: CallServices?
+    let callRecords: CallRecordWriter?
+    let callSettings: CallSettings
     var interval: Duration = .seconds(1)
     var resolveInterval: Duration = .seconds(300)
+
+    init(
+        callers: CallerServices, database: AppDatabase, recorder: SecurityEventRecorder, realm: String, logger: Logger,
+        calls: CallServices? = nil, callRecords: CallRecordWriter? = nil, callSettings: CallSettings = CallSettings()
+    ) {
+        self.callers = callers
+        self.database = database
+        self.recorder = recorder
+        self.realm = realm
+        self.logger = logger
+        self.calls = calls
+        self.callRecords = callRecords
+        self.callSettings = callSettings
+    }
 
     func run() async throws {
         var seenVersion = (try? database.dataVersion()) ?? 0
@@ -30,6 +47,7 @@ struct CallerMaintenanceService: Service {
             callers.tick()
             writeChanges()
             recorder.flush()
+            callRecords?.flush()
             let version = (try? database.dataVersion()) ?? seenVersion
             if version != seenVersion || clock.now - lastLoad >= resolveInterval {
                 seenVersion = version
@@ -40,6 +58,7 @@ struct CallerMaintenanceService: Service {
         // Graceful shutdown: what is still in memory goes to disk.
         writeChanges()
         recorder.flush()
+        callRecords?.flush()
     }
 
     func writeChanges() {
@@ -58,6 +77,12 @@ struct CallerMaintenanceService: Service {
             callers.registrar.keepDevices { ids.contains($0) }
         } catch {
             logger.error("devices and providers not reloaded", metadata: ["error": "\(error)"])
+        }
+        guard let calls else { return }
+        do {
+            try CallRoutingLoader.reload(calls, database: database, settings: callSettings, logger: logger)
+        } catch {
+            logger.error("routes, accounts and rates not reloaded", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -14,6 +14,9 @@ struct CallerSetup {
     let events: SecurityEventQueue
     let recorder: SecurityEventRecorder
     let maintenance: CallerMaintenanceService
+    /// The proxy's shared state and the writer of its call records.
+    let calls: CallServices
+    let callRecords: CallRecordWriter
 
     struct Problem: Error, CustomStringConvertible {
         let description: String
@@ -52,10 +55,25 @@ struct CallerSetup {
         } catch {
             throw Problem(description: "--data-dir: cannot read devices and registrations: \(error)")
         }
-        let recorder = SecurityEventRecorder(queue: events, database: database, logger: logger)
+        var callSettings = CallServices.Configuration()
+        callSettings.maxCallSeconds = configuration.calls.maxDuration
+        callSettings.ringTimeoutSeconds = configuration.calls.ringTimeout
+        callSettings.providerTimeoutMilliseconds = configuration.calls.providerTimeout * 1000
+        let ledger = Ledger()
+        let callRecords = CallRecordWriter(database: database, ledger: ledger, logger: logger)
+        let calls = CallServices(configuration: callSettings, ledger: ledger, records: callRecords)
+        do {
+            try CallRoutingLoader.reload(calls, database: database, settings: configuration.calls, logger: logger)
+        } catch {
+            throw Problem(description: "--data-dir: cannot read routes, accounts and rates: \(error)")
+        }
+        let recorder = SecurityEventRecorder(queue: events, database: database, logger: logger, callRecords: callRecords)
         let maintenance = CallerMaintenanceService(
-            callers: callers, database: database, recorder: recorder, realm: configuration.auth.realm, logger: logger)
-        return CallerSetup(database: database, callers: callers, events: events, recorder: recorder, maintenance: maintenance)
+            callers: callers, database: database, recorder: recorder, realm: configuration.auth.realm, logger: logger,
+            calls: calls, callRecords: callRecords, callSettings: configuration.calls)
+        return CallerSetup(
+            database: database, callers: callers, events: events, recorder: recorder, maintenance: maintenance, calls: calls,
+            callRecords: callRecords)
     }
 
     @Sendable static func unixMilliseconds() -> Int64 {

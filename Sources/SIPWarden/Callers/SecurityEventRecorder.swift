@@ -13,6 +13,9 @@ final class SecurityEventRecorder: Service, Sendable {
     let queue: SecurityEventQueue
     let database: AppDatabase
     let logger: Logger
+    /// Refused INVITEs also get a call record (cause cannot-determine-caller or
+    /// scanner-detected).
+    let callRecords: CallRecordWriter?
     /// Attempts waiting to be written; `flush()` writes them in one transaction.
     private let pending = Mutex<[UnidentifiedAttempt]>([])
     /// More than this many waiting attempts are dropped (and counted) rather than kept.
@@ -21,7 +24,8 @@ final class SecurityEventRecorder: Service, Sendable {
     /// How often the queue is drained.
     static let interval: Duration = .milliseconds(100)
 
-    init(queue: SecurityEventQueue, database: AppDatabase, logger: Logger) {
+    init(queue: SecurityEventQueue, database: AppDatabase, logger: Logger, callRecords: CallRecordWriter? = nil) {
+        self.callRecords = callRecords
         self.queue = queue
         self.database = database
         self.logger = logger
@@ -52,6 +56,9 @@ final class SecurityEventRecorder: Service, Sendable {
     /// Logs an event and queues it for storage when it is an unidentified attempt.
     func record(_ event: SecurityEvent) {
         log(event)
+        if event.kind == .unidentifiedCallAttempt || event.kind == .scannerDetected {
+            callRecords?.recordRefusedInvite(event)
+        }
         if event.kind == .unidentifiedCallAttempt {
             let attempt = Self.attempt(from: event)
             pending.withLock { if $0.count < Self.pendingLimit { $0.append(attempt) } }

@@ -118,6 +118,11 @@ public enum ConfigurationLoader {
         problems += readAuth(reader, into: &configuration.auth)
         problems += readRegistrar(reader, into: &configuration.registrar)
         problems += GuardSettingsReader.read(reader, into: &configuration.guardSettings)
+        problems += CallSettingsReader.read({ key -> Any? in
+            if key == "calls.access_codes" { return reader.stringArray(forKey: ConfigKey(key)) }
+            if key == "calls.deny_list" { return reader.string(forKey: ConfigKey(key)) }
+            return reader.int(forKey: ConfigKey(key))
+        }, into: &configuration.calls)
         problems += tlsProblems(configuration)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return configuration

@@ -24,6 +24,7 @@ public struct ServerConfiguration: Sendable {
     public var auth = AuthSettings()
     public var registrar = RegistrarSettings()
     public var guardSettings = GuardSettings()
+    public var calls = CallSettings()
 
     public init() {}
 

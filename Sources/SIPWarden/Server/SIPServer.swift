@@ -19,6 +19,9 @@ public final class SIPServer: Sendable {
     public let callers: CallerServices?
     /// The Guard's part in the request path (scanner fingerprints, malformed-message events).
     public let defense: SourceDefense?
+    /// The dial plan, the proxy, limits, money and call records; nil: identified callers'
+    /// requests are answered 404.
+    public let calls: CallServices?
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let state = Mutex(State())
@@ -33,8 +36,10 @@ public final class SIPServer: Sendable {
     ///   (intrusion prevention plugs in here); by default every source is admitted.
     public init(
         configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil,
-        gate: any IngressGate = AdmitAllIngressGate(), callers: CallerServices? = nil, defense: SourceDefense? = nil
+        gate: any IngressGate = AdmitAllIngressGate(), callers: CallerServices? = nil, defense: SourceDefense? = nil,
+        calls: CallServices? = nil
     ) {
+        self.calls = calls
         self.configuration = configuration
         self.logger = logger
         self.gate = gate
@@ -65,21 +70,25 @@ public final class SIPServer: Sendable {
         var responder = LocalResponder(identity: identity)
         responder.identity.serverHeader = configuration.serverHeader.isEmpty ? nil : configuration.serverHeader
         if callers != nil { responder.allowedMethods = [.options, .register] }
+        let calls = self.calls
 
         var engines: [ObjectIdentifier: NIOLoopBound<SIPEngine>] = [:]
         let finalConfiguration = engineConfiguration
         let finalResponder = responder
         let callers = self.callers
         let defense = self.defense
-        for loop in group.makeIterator() {
+        var byIndex: [NIOLoopBound<SIPEngine>] = []
+        for (index, loop) in group.makeIterator().enumerated() {
             let logger = self.logger
             let bound = try await loop.submit {
                 let engine = SIPEngine(
-                    configuration: finalConfiguration, responder: finalResponder, logger: logger, callers: callers, defense: defense)
+                    configuration: finalConfiguration, responder: finalResponder, logger: logger, callers: callers, defense: defense,
+                    calls: calls, loopIndex: index)
                 engine.start(on: loop)
                 return NIOLoopBound(engine, eventLoop: loop)
             }.get()
             engines[ObjectIdentifier(loop)] = bound
+            byIndex.append(bound)
         }
         let tls = try configuration.tlsCertificatePath.map { certificate in
             try Self.tlsContext(certificate: certificate, privateKey: configuration.tlsPrivateKeyPath ?? "")
@@ -95,6 +104,9 @@ public final class SIPServer: Sendable {
         do {
             let bound = try await transport.start(listenAddresses)
             state.withLock { $0.listeners = bound }
+            if let calls {
+                Self.installProxyNetwork(calls.network, listeners: bound, domains: configuration.domains, transport: transport, engines: byIndex)
+            }
             return bound
         } catch {
             await shutdown()
@@ -146,6 +158,50 @@ public final class SIPServer: Sendable {
 
     /// Open TCP/TLS connections.
     public var connectionCount: Int { state.withLock { $0.transport?.connections.count ?? 0 } }
+
+    /// Tells the proxy its own addresses (for Via and Record-Route), how to reach a party,
+    /// and how to hand an answer to the loop whose transaction waits for it.
+    static func installProxyNetwork(
+        _ network: ProxyNetwork, listeners: [SIPBoundListener], domains: [String], transport: SIPTransportServer,
+        engines: [NIOLoopBound<SIPEngine>]
+    ) {
+        var addresses: [ProxyNetwork.AddressKey: String] = [:]
+        for listener in listeners {
+            let ipv6 = { if case .v6 = listener.address { return true } else { return false } }()
+            let key = ProxyNetwork.AddressKey(transport: listener.transport, ipv6: ipv6)
+            guard addresses[key] == nil, let host = advertisedHost(listener.address, domains: domains) else { continue }
+            addresses[key] = (ipv6 && host.contains(":") ? "[\(host)]" : host) + ":\(listener.port)"
+        }
+        network.install(
+            addresses: addresses,
+            sender: { endpoint, loop in
+                switch endpoint.transport {
+                case .udp: return transport.udpSender(toward: endpoint.address, preferring: loop)
+                case .tcp, .tls: return transport.sender(onConnectionFrom: endpoint.address)
+                }
+            },
+            delivery: { index, response, _ in
+                guard engines.indices.contains(index) else { return }
+                let bound = engines[index]
+                bound.eventLoop.execute { bound.value.receiveTransactionResponse(response) }
+            })
+    }
+
+    /// The address written in Via and Record-Route for a listener: its own, or for a
+    /// wildcard listener the first configured domain, else the first interface address of
+    /// its family that is not loopback.
+    static func advertisedHost(_ address: SocketAddress, domains: [String]) -> String? {
+        guard let ip = address.ipAddress else { return nil }
+        guard ip == "0.0.0.0" || ip == "::" else { return ip }
+        if let domain = domains.first { return domain }
+        let wantsIPv6 = ip == "::"
+        let devices = (try? System.enumerateDevices()) ?? []
+        return devices.compactMap(\.address).first { candidate in
+            guard let text = candidate.ipAddress else { return false }
+            let isIPv6 = { if case .v6 = candidate { return true } else { return false } }()
+            return isIPv6 == wantsIPv6 && text != "127.0.0.1" && text != "::1" && !text.hasPrefix("fe80")
+        }?.ipAddress ?? (wantsIPv6 ? "::1" : "127.0.0.1")
+    }
 
     static func identity(for configuration: ServerConfiguration, listening: [SIPListenAddress]) -> ServerIdentity {
         var hosts = configuration.domains + listening.map(\.host)

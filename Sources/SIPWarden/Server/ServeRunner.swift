@@ -100,7 +100,7 @@ public enum ServeRunner {
         }
         let server = SIPServer(
             configuration: configuration, logger: logger, gate: guardSetup?.gate ?? AdmitAllIngressGate(), callers: setup.callers,
-            defense: guardSetup?.defense)
+            defense: guardSetup?.defense, calls: setup.calls)
         let outbound = OutboundRegistrationService(database: setup.database, server: server, callers: setup.callers, logger: logger)
         let reload = ReloadService(logger: logger) {
             await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)

@@ -2,7 +2,7 @@ public import Foundation
 public import GRDB
 
 /// The paying customer. New accounts get the secure defaults: prepaid, zero balance, no
-/// credit (a leaked password then cannot run up a bill).
+/// credit (a leaked password then cannot run up a bill), at most 10 calls at once.
 public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public enum Billing: String, Codable, Sendable, CaseIterable {
         case prepaid, postpaid
@@ -18,6 +18,15 @@ public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var blocked: Bool
     public var blockedReason: String?
     public var createdAt: Date
+    /// Calls it may have at once, over all its devices.
+    public var maxConcurrentCalls: Int
+    /// The longest a call may last, in seconds; nil: the server's global limit.
+    public var maxCallSeconds: Int?
+    /// Number prefixes (in the form route prefixes use) its calls may reach; empty: any
+    /// the deny lists leave.
+    public var allowedPrefixes: [String]
+    /// Number prefixes its calls may not reach.
+    public var deniedPrefixes: [String]
 
     public init(name: String, createdAt: Date) {
         self.name = name
@@ -26,6 +35,9 @@ public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         self.creditLimitMicros = 0
         self.blocked = false
         self.createdAt = createdAt
+        self.maxConcurrentCalls = 10
+        self.allowedPrefixes = []
+        self.deniedPrefixes = []
     }
 
     public static let databaseTableName = "account"

@@ -8,7 +8,9 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     public init() {}
 
     public init(_ pairs: [(String, Value)]) {
-        for (prefix, value) in pairs { self[prefix] = value }
+        // Built in one pass: thousands of rates must not sort the lengths once per entry.
+        for (prefix, value) in pairs { entries[prefix] = value }
+        lengths = Set(entries.keys.map(\.count)).sorted(by: >)
     }
 
     public subscript(prefix: String) -> Value? {

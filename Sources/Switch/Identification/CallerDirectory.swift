@@ -6,6 +6,8 @@ import Synchronization
 /// a new one when the database changes and swaps it in; requests read whichever is current.
 public final class CallerDirectory: Sendable {
     public let devices: [String: DeviceCredentials]
+    /// The same devices by id (a DID names its device by id).
+    public let devicesById: [Int64: DeviceCredentials]
     public let providers: ProviderMatcher
     /// Local numbers (DIDs) and the device each rings.
     public let dids: [String: Int64]
@@ -15,6 +17,7 @@ public final class CallerDirectory: Sendable {
         byName.reserveCapacity(devices.count)
         for device in devices { byName[device.username] = device }
         self.devices = byName
+        self.devicesById = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.providers = ProviderMatcher(providers)
         self.dids = dids
     }

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import SecurityEvents
+import SIPCore
+import Storage
+import Switch
+import Synchronization
+
+/// Takes finished calls' records from the event loops and writes them in batches, off the
+/// SIP path: one transaction per batch, which also charges each call's cost to its account.
+/// A batch that cannot be written is kept and tried again, so a record of a finished call
+/// is not lost to a passing database error; the last flush runs at shutdown.
+final class CallRecordWriter: CallRecordSink, Sendable {
+    let database: AppDatabase
+    let ledger: Ledger
+    let logger: Logger
+    private let pending = Mutex<[CallRecord]>([])
+    /// Past this many waiting records the oldest refused attempts are dropped (and
+    /// counted); answered calls, which carry money, are always kept.
+    static let pendingLimit = 200_000
+
+    init(database: AppDatabase, ledger: Ledger, logger: Logger) {
+        self.database = database
+        self.ledger = ledger
+        self.logger = logger
+    }
+
+    func record(_ draft: CallRecordDraft) {
+        let record = Self.record(draft)
+        let dropped = pending.withLock { pending -> Bool in
+            if pending.count >= Self.pendingLimit && record.answeredAt == nil { return true }
+            pending.append(record)
+            return false
+        }
+        if dropped { logger.warning("call record dropped: the writer fell behind", metadata: ["call_id": "\(SafeText.escape(draft.callID))"]) }
+    }
+
+    /// An INVITE nobody could be identified for (a challenge never answered, wrong
+    /// credentials), or a scanner's: its record, from the security event.
+    func recordRefusedInvite(_ event: SecurityEvent) {
+        guard event.packet.method == "INVITE" else { return }
+        let now = Int64((event.time.timeIntervalSince1970 * 1000).rounded())
+        var draft = CallRecordDraft(
+            callID: event.packet.callID, startedAt: now, callerKind: .unidentified, sourceIP: event.source.ip,
+            sourcePort: event.source.port, transport: event.source.transport, from: event.packet.from, to: event.packet.to,
+            requestURI: event.packet.requestURI, dialledNumber: Self.user(of: event.packet.requestURI))
+        draft.userAgent = event.packet.userAgent
+        draft.contact = event.packet.contact
+        draft.callerName = event.username
+        draft.hangupBy = .server
+        if event.kind == .scannerDetected {
+            draft.cause = .scannerDetected
+            draft.reason = "scanner: " + (event.reason ?? "fingerprint")
+            draft.status = 0
+        } else {
+            draft.cause = .cannotDetermineCaller
+            draft.reason = event.reason ?? "caller not identified"
+            draft.status = 407
+        }
+        record(draft)
+    }
+
+    /// The user part of a SIP URI as written (`sip:0033147310370@host` → `0033147310370`).
+    static func user(of uri: String) -> String {
+        guard let colon = uri.firstIndex(of: ":") else { return "" }
+        let rest = uri[uri.index(after: colon)...]
+        guard let at = rest.firstIndex(of: "@") else { return "" }
+        return String(rest[..<at].prefix { $0 != ";" }).removingPercentEncoding ?? String(rest[..<at])
+    }
+
+    var waiting: Int { pending.withLock { $0.count } }
+
+    /// Writes what is waiting; called every second and at shutdown.
+    func flush() {
+        let batch = pending.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        var charges: [Int64: Int64] = [:]
+        for record in batch where record.costMicros != 0 {
+            if let account = record.accountId { charges[account, default: 0] += record.costMicros }
+        }
+        do {
+            let balances = try database.insertCharging(batch, accounts: Array(charges.keys))
+            ledger.committed(charges: charges, balances: balances)
+        } catch {
+            logger.error("call records not written (will retry)", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+        }
+    }
+
+    static func record(_ draft: CallRecordDraft) -> CallRecord {
+        CallRecord(
+            callID: draft.callID, startedAt: date(draft.startedAt), ringingAt: draft.ringingAt.map(date),
+            answeredAt: draft.answeredAt.map(date), endedAt: date(draft.endedAt), durationMillis: Int(draft.durationMillis),
+            billableSeconds: draft.billableSeconds, callerKind: draft.callerKind.rawValue, accountId: draft.accountId,
+            deviceId: draft.deviceId, callerName: draft.callerName, providerId: draft.providerId, sourceIP: draft.sourceIP,
+            sourcePort: draft.sourcePort, transport: draft.transport, userAgent: draft.userAgent, fromHeader: draft.from,
+            toHeader: draft.to, contact: draft.contact, requestURI: draft.requestURI, dialledNumber: draft.dialledNumber,
+            destinationKind: draft.destinationKind.rawValue, destination: draft.destination,
+            attempts: draft.attempts.map {
+                CallAttempt(providerId: $0.providerId, providerName: $0.providerName, number: $0.number, status: $0.status, reason: $0.reason, startedAt: date($0.startedAt))
+            },
+            status: draft.status, reason: draft.reason, cause: draft.cause.rawValue, hangupBy: draft.hangupBy.rawValue,
+            costMicros: draft.costMicros, ratePrefix: draft.ratePrefix)
+    }
+
+    static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

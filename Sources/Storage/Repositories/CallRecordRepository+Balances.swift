@@ -1,0 +1,27 @@
+import GRDB
+
+extension AppDatabase {
+    /// `insert(_:)`, and the balances of `accounts` as that same transaction left them: the
+    /// server's ledger takes them as the truth once the charges are in.
+    public func insertCharging(_ records: [CallRecord], accounts: [Int64]) throws -> [Int64: Int64] {
+        guard !records.isEmpty else { return [:] }
+        return try writer.write { db in
+            for record in records {
+                var record = record
+                try record.insert(db)
+                if let accountId = record.accountId, record.costMicros != 0 {
+                    try db.execute(
+                        sql: "UPDATE account SET balanceMicros = balanceMicros - ? WHERE id = ?",
+                        arguments: [record.costMicros, accountId])
+                }
+            }
+            var balances: [Int64: Int64] = [:]
+            for id in accounts {
+                if let balance = try Int64.fetchOne(db, sql: "SELECT balanceMicros FROM account WHERE id = ?", arguments: [id]) {
+                    balances[id] = balance
+                }
+            }
+            return balances
+        }
+    }
+}

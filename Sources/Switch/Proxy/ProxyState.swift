@@ -1,0 +1,59 @@
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// Where one leg of a forwarded INVITE goes.
+struct LegTarget: Sendable {
+    var endpoint: CallEndpoint
+    var requestURI: String
+    /// For an outbound call: the provider and the number it receives.
+    var provider: (id: Int64, name: String, number: String)?
+}
+
+/// One forwarded copy of an INVITE (a fork, or one provider attempt; RFC 3261 §16.6).
+struct ProxyLeg: Sendable {
+    var clientID: TransactionID
+    var target: LegTarget
+    /// What a CANCEL of this leg repeats (§9.1).
+    var via: String
+    var started: SIPInstant
+    var heardFrom = false
+    var finalStatus: Int?
+    var finalResponse: SIPMessage?
+    var cancelSent = false
+}
+
+/// An INVITE the engine is forwarding: its server transaction, its legs, the providers
+/// still to try, and how it stands (§16.7's response context).
+struct ProxyForwarding: Sendable {
+    var serverID: TransactionID
+    var callID: String
+    var request: SIPMessage
+    var peer: SIPPeer
+    var from: String
+    var to: String
+    var cseq: UInt32
+    var maxForwards: Int
+    var removeProxyCredentials: Bool
+    var legs: [ProxyLeg] = []
+    /// Providers not yet tried, in order.
+    var pending: [LegTarget] = []
+    var answered = false
+    var cancelled = false
+    var ringTimedOut = false
+    var ringing = false
+    var finalSent = false
+    var ringDeadline: SIPInstant
+
+    var allLegsFinal: Bool { legs.allSatisfy { $0.finalStatus != nil } }
+}
+
+/// The proxy's loop-confined state in one engine.
+struct ProxyState: Sendable {
+    var forwardings: [TransactionID: ProxyForwarding] = [:]
+    /// Client transaction → the server transaction it forwards.
+    var legOwners: [TransactionID: TransactionID] = [:]
+    /// Answered calls' deadlines (max duration, or when the money runs out).
+    var hangups: [(deadline: SIPInstant, callID: String)] = []
+}

@@ -1,0 +1,339 @@
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+extension SIPEngine {
+    /// Sends one copy of the INVITE (§16.6) in a client transaction of this engine.
+    func startLeg(_ serverID: TransactionID, target: LegTarget) {
+        guard let calls, var forwarding = proxy.forwardings[serverID] else { return }
+        let now = clock()
+        let wallNow = callers?.wallClock() ?? 0
+        if let provider = target.provider {
+            calls.registry.update(forwarding.callID) { call in
+                call.record.attempts.append(.init(providerId: provider.id, providerName: provider.name, number: provider.number, startedAt: wallNow))
+            }
+        }
+        let inbound = forwarding.peer
+        let outIPv6 = Self.isIPv6(target.endpoint.address)
+        guard let sender = calls.network.sender(to: target.endpoint, from: eventLoop),
+            let ownOut = calls.network.address(transport: target.endpoint.transport, ipv6: outIPv6),
+            let ownIn = calls.network.address(transport: inbound.transport, ipv6: Self.isIPv6(inbound.remote))
+        else {
+            // No way to reach it (a TCP device whose connection is gone, no socket of its family).
+            recordLegFailure(&forwarding, target: target, status: 503, reason: "unreachable")
+            proxy.forwardings[serverID] = forwarding
+            advanceAfterFailure(serverID)
+            return
+        }
+        let branch = ProxyBranch.branch(loop: loopIndex)
+        let via = "SIP/2.0/\(target.endpoint.transport.rawValue.uppercased()) \(ownOut);branch=\(branch);rport"
+        // §16.6 step 4, and RFC 5658 when the legs differ in transport or family: one
+        // Record-Route for each side, the one facing the callee on top.
+        var recordRoutes: [String] = []
+        if calls.configuration.recordRoute {
+            recordRoutes.append(Self.recordRoute(ownOut, transport: target.endpoint.transport))
+            if ownOut != ownIn || inbound.transport != target.endpoint.transport {
+                recordRoutes.append(Self.recordRoute(ownIn, transport: inbound.transport))
+            }
+        }
+        let bytes: ByteBuffer
+        let sent: SIPMessage
+        do {
+            bytes = try ProxyMessages.forward(
+                &forwarding.request, requestURI: target.requestURI, via: via, recordRoutes: recordRoutes, routes: [],
+                maxForwards: forwarding.maxForwards, removeProxyCredentials: forwarding.removeProxyCredentials)
+            sent = try SIPMessage(parsing: bytes, framing: .datagram, limits: configuration.limits)
+        } catch {
+            logger.debug("request not forwarded", metadata: ["call_id": "\(SafeText.escape(forwarding.callID))", "reason": "\(error)"])
+            recordLegFailure(&forwarding, target: target, status: 500, reason: "not forwardable")
+            proxy.forwardings[serverID] = forwarding
+            advanceAfterFailure(serverID)
+            return
+        }
+        let reliability: TransportReliability = target.endpoint.transport.isReliable ? .reliable : .unreliable
+        let output: TransactionTable<TransactionContext>.Output
+        do throws(TransactionTable<TransactionContext>.StartError) {
+            output = try table.startClient(request: sent, reliability: reliability, context: TransactionContext(replies: sender), now: now)
+        } catch {
+            recordLegFailure(&forwarding, target: target, status: 503, reason: "no transaction")
+            proxy.forwardings[serverID] = forwarding
+            advanceAfterFailure(serverID)
+            return
+        }
+        forwarding.legs.append(ProxyLeg(clientID: output.id, target: target, via: via, started: now))
+        proxy.forwardings[serverID] = forwarding
+        proxy.legOwners[output.id] = serverID
+        carryOut(output, timerDriven: false)
+    }
+
+    static func recordRoute(_ hostPort: String, transport: SIPTransportKind) -> String {
+        let scheme = transport == .tls ? "sips" : "sip"
+        let parameter = transport == .udp || transport == .tls ? "" : ";transport=\(transport.rawValue)"
+        return "<\(scheme):\(hostPort)\(parameter);lr>"
+    }
+
+    static func isIPv6(_ address: SocketAddress) -> Bool {
+        if case .v6 = address { return true }
+        return false
+    }
+
+    /// An answer from a leg (through its client transaction).
+    func legResponse(_ clientID: TransactionID, response: inout SIPMessage) {
+        guard let serverID = proxy.legOwners[clientID], var forwarding = proxy.forwardings[serverID],
+            let index = forwarding.legs.firstIndex(where: { $0.clientID == clientID }), let status = response.statusCode
+        else { return }
+        forwarding.legs[index].heardFrom = true
+        let wallNow = callers?.wallClock() ?? 0
+        switch status {
+        case 100:
+            proxy.forwardings[serverID] = forwarding
+        case 101...199:
+            proxy.forwardings[serverID] = forwarding
+            guard !forwarding.finalSent else { return }
+            if status == 180 || status == 183, !forwarding.ringing {
+                forwarding.ringing = true
+                proxy.forwardings[serverID] = forwarding
+                calls?.registry.update(forwarding.callID) { call in
+                    if call.record.ringingAt == nil { call.record.ringingAt = wallNow }
+                }
+            }
+            // Only a leg still wanted is passed on: a provisional after a CANCEL is noise.
+            if !forwarding.cancelled && !forwarding.ringTimedOut {
+                forwardUpstream(serverID, response: &response, final: false)
+            }
+        case 200...299:
+            let first = !forwarding.answered
+            forwarding.answered = true
+            forwarding.legs[index].finalStatus = status
+            proxy.forwardings[serverID] = forwarding
+            if first {
+                answered(serverID, leg: forwarding.legs[index], response: &response)
+                // §16.7 step 10: the other forks are cancelled once one answered.
+                cancelLegs(serverID, except: clientID)
+                forwardUpstream(serverID, response: &response, final: true)
+            } else {
+                // Retransmissions of the 2xx, and 2xx of other forks, go through as they
+                // are (§16.7 step 5): the caller acknowledges (and hangs up) each one.
+                forwardStateless2xx(serverID, response: &response)
+            }
+        default:
+            forwarding.legs[index].finalStatus = status
+            forwarding.legs[index].finalResponse = response
+            proxy.forwardings[serverID] = forwarding
+            noteAttemptResult(forwarding, leg: forwarding.legs[index], status: status, reason: response.reasonPhrase?.string)
+            advanceAfterFailure(serverID)
+        }
+    }
+
+    /// A leg ended without an answer (timeout, transport error).
+    func legFailed(_ clientID: TransactionID, status: Int) {
+        guard let serverID = proxy.legOwners[clientID], var forwarding = proxy.forwardings[serverID],
+            let index = forwarding.legs.firstIndex(where: { $0.clientID == clientID }), forwarding.legs[index].finalStatus == nil
+        else { return }
+        forwarding.legs[index].finalStatus = status
+        proxy.forwardings[serverID] = forwarding
+        noteAttemptResult(forwarding, leg: forwarding.legs[index], status: status, reason: status == 408 ? "no answer" : "transport error")
+        advanceAfterFailure(serverID)
+    }
+
+    func legTerminated(_ clientID: TransactionID) {
+        guard let serverID = proxy.legOwners.removeValue(forKey: clientID) else { return }
+        guard let forwarding = proxy.forwardings[serverID] else { return }
+        // The forwarding is forgotten once its answer went up and no leg can still answer.
+        if forwarding.finalSent && forwarding.legs.allSatisfy({ proxy.legOwners[$0.clientID] == nil }) {
+            proxy.forwardings[serverID] = nil
+        }
+    }
+
+    private func recordLegFailure(_ forwarding: inout ProxyForwarding, target: LegTarget, status: Int, reason: String) {
+        guard let provider = target.provider else { return }
+        let wallNow = callers?.wallClock() ?? 0
+        calls?.registry.update(forwarding.callID) { call in
+            call.record.attempts.append(.init(providerId: provider.id, providerName: provider.name, number: provider.number, status: status, reason: reason, startedAt: wallNow))
+        }
+    }
+
+    private func noteAttemptResult(_ forwarding: ProxyForwarding, leg: ProxyLeg, status: Int, reason: String?) {
+        guard let provider = leg.target.provider else { return }
+        calls?.registry.update(forwarding.callID) { call in
+            if let index = call.record.attempts.lastIndex(where: { $0.providerId == provider.id && $0.status == nil }) {
+                call.record.attempts[index].status = status
+                call.record.attempts[index].reason = reason
+            }
+        }
+    }
+
+    /// After a leg failed: the next provider when the failure allows it (408, 5xx, no answer;
+    /// never 4xx/6xx), else, once every leg is done, the best answer goes up (§16.7).
+    func advanceAfterFailure(_ serverID: TransactionID) {
+        guard var forwarding = proxy.forwardings[serverID], !forwarding.answered, !forwarding.finalSent else { return }
+        let lastStatus = forwarding.legs.last?.finalStatus
+        if forwarding.allLegsFinal, !forwarding.pending.isEmpty, !forwarding.cancelled, !forwarding.ringTimedOut,
+            RouteTarget.failsOver(status: lastStatus)
+        {
+            let next = forwarding.pending.removeFirst()
+            proxy.forwardings[serverID] = forwarding
+            startLeg(serverID, target: next)
+            return
+        }
+        guard forwarding.allLegsFinal else { return }
+        forwarding.finalSent = true
+        proxy.forwardings[serverID] = forwarding
+        let outbound = forwarding.legs.contains { $0.target.provider != nil }
+        // §16.7 step 6: 6xx first, else the lowest class; a 503 goes up as 500.
+        let finals = forwarding.legs.compactMap { leg in leg.finalStatus.map { ($0, leg.finalResponse) } }
+        let best = finals.first { $0.0 >= 600 } ?? finals.min { $0.0 / 100 < $1.0 / 100 }
+        let status: Int
+        let reason: String
+        let cause: HangupCause
+        if forwarding.cancelled {
+            (status, reason, cause) = (487, "Request Terminated", .cancelled)
+        } else if forwarding.ringTimedOut {
+            (status, reason, cause) = (408, "Request Timeout - no answer", .noAnswer)
+        } else if outbound, let best, RouteTarget.failsOver(status: best.0) {
+            (status, reason, cause) = (503, "Service Unavailable - every provider failed", .providerFailure)
+        } else if let best {
+            status = best.0 == 503 ? 500 : best.0
+            reason = best.1?.reasonPhrase?.string ?? SIPReasonPhrases.phrase(for: status)
+            cause = HangupCause.of(status: status, ringing: forwarding.ringing)
+        } else {
+            (status, reason, cause) = (500, "Server Internal Error", .serverFailure)
+        }
+        if var response = best?.1, best?.0 == status, !forwarding.cancelled, !forwarding.ringTimedOut {
+            forwardUpstream(serverID, response: &response, final: true)
+        } else {
+            respond(serverID, answer: LocalResponder.Answer(statusCode: status, reasonPhrase: reason), to: &forwarding.request, peer: forwarding.peer)
+        }
+        finishCall(forwarding.callID, status: status, reason: reason, cause: cause, hangupBy: cause == .cancelled ? .caller : (cause == .noAnswer ? .server : .callee))
+        if forwarding.legs.allSatisfy({ proxy.legOwners[$0.clientID] == nil }) { proxy.forwardings[serverID] = nil }
+    }
+
+    /// Passes a response up through the INVITE's server transaction.
+    func forwardUpstream(_ serverID: TransactionID, response: inout SIPMessage, final: Bool) {
+        guard let status = response.statusCode, let bytes = try? ProxyMessages.forwardResponse(&response) else { return }
+        if final {
+            proxy.forwardings[serverID]?.finalSent = true
+            statistics.answered(status)
+        }
+        if let output = table.respond(serverID, statusCode: status, bytes: bytes, now: clock()) {
+            carryOut(output, timerDriven: false)
+        }
+    }
+
+    /// A 2xx after the first goes straight to the caller, past the server transaction.
+    func forwardStateless2xx(_ serverID: TransactionID, response: inout SIPMessage) {
+        guard let replies = table.context(of: serverID)?.replies,
+            let bytes = try? ProxyMessages.forwardResponse(&response)
+        else { return }
+        replies.send(bytes)
+    }
+
+    /// The first 2xx: the call is answered.
+    private func answered(_ serverID: TransactionID, leg: ProxyLeg, response: inout SIPMessage) {
+        guard let calls, let forwarding = proxy.forwardings[serverID] else { return }
+        let wallNow = callers?.wallClock() ?? 0
+        let tag = (try? response.to().tag?.string) ?? nil
+        let target = (try? response.contacts().contacts.first?.uri.description) ?? nil
+        let seconds = calls.registry.update(forwarding.callID) { call -> Int in
+            call.phase = .answered
+            call.record.answeredAt = wallNow
+            call.calleeTag = tag
+            call.calleeTarget = target ?? leg.target.requestURI
+            call.callee = leg.target.endpoint
+            if let provider = leg.target.provider {
+                call.record.destination = provider.name
+                if let index = call.record.attempts.lastIndex(where: { $0.providerId == provider.id && $0.status == nil }) {
+                    call.record.attempts[index].status = response.statusCode
+                    call.record.attempts[index].reason = response.reasonPhrase?.string
+                }
+            }
+            return call.maxSeconds
+        }
+        if let seconds {
+            proxy.hangups.append((clock().advanced(byMilliseconds: Int64(seconds) * 1000), forwarding.callID))
+        }
+    }
+
+    /// Sends CANCEL down every leg still waiting (§16.10).
+    func cancelLegs(_ serverID: TransactionID, except: TransactionID? = nil) {
+        guard var forwarding = proxy.forwardings[serverID] else { return }
+        for index in forwarding.legs.indices where forwarding.legs[index].finalStatus == nil && forwarding.legs[index].clientID != except {
+            let leg = forwarding.legs[index]
+            guard !leg.cancelSent else { continue }
+            forwarding.legs[index].cancelSent = true
+            guard leg.heardFrom else {
+                // §9.1: no CANCEL before a provisional; the leg is given up instead.
+                forwarding.legs[index].finalStatus = 487
+                proxy.forwardings[serverID] = forwarding
+                if let output = table.transportError(leg.clientID, now: clock()) { carryOutIgnoringLeg(output) }
+                forwarding = proxy.forwardings[serverID] ?? forwarding
+                continue
+            }
+            sendCancel(leg, forwarding: forwarding)
+        }
+        proxy.forwardings[serverID] = forwarding
+    }
+
+    /// Carries out an abandoned leg's last actions without treating them as its answer.
+    private func carryOutIgnoringLeg(_ output: TransactionTable<TransactionContext>.Output) {
+        for action in output.actions {
+            if case .terminated = action { legTerminated(output.id) }
+        }
+    }
+
+    private func sendCancel(_ leg: ProxyLeg, forwarding: ProxyForwarding) {
+        guard let bytes = try? ProxyMessages.cancel(
+            requestURI: leg.target.requestURI, via: leg.via, from: forwarding.from, to: forwarding.to, callID: forwarding.callID,
+            cseq: forwarding.cseq, routes: []),
+            let cancel = try? SIPMessage(parsing: bytes, framing: .datagram, limits: configuration.limits),
+            let replies = table.context(of: leg.clientID)?.replies
+        else { return }
+        let reliability: TransportReliability = leg.target.endpoint.transport.isReliable ? .reliable : .unreliable
+        if let output = try? table.startClient(request: cancel, reliability: reliability, context: TransactionContext(replies: replies), now: clock()) {
+            carryOut(output, timerDriven: false)
+        }
+    }
+
+    /// The caller's CANCEL of an INVITE being forwarded.
+    func cancelForwarding(_ inviteID: TransactionID) {
+        guard var forwarding = proxy.forwardings[inviteID], !forwarding.answered, !forwarding.finalSent else { return }
+        forwarding.cancelled = true
+        proxy.forwardings[inviteID] = forwarding
+        forwarding.pending = []
+        proxy.forwardings[inviteID]?.pending = []
+        cancelLegs(inviteID)
+        advanceAfterFailure(inviteID)
+    }
+
+    /// Timers the transactions do not keep: the ring timeout, a provider's silence, and
+    /// answered calls' deadlines.
+    func proxyTick(now: SIPInstant) {
+        for (serverID, forwarding) in proxy.forwardings where !forwarding.finalSent && !forwarding.answered {
+            if now >= forwarding.ringDeadline && !forwarding.ringTimedOut {
+                proxy.forwardings[serverID]?.ringTimedOut = true
+                proxy.forwardings[serverID]?.pending = []
+                cancelLegs(serverID)
+                advanceAfterFailure(serverID)
+                continue
+            }
+            guard let calls else { continue }
+            let silence = Int64(calls.configuration.providerTimeoutMilliseconds) * 1_000_000
+            for leg in forwarding.legs where leg.target.provider != nil && !leg.heardFrom && leg.finalStatus == nil
+                && now.nanoseconds - leg.started.nanoseconds >= silence
+            {
+                // A provider that says nothing at all is given up early, and the next tried.
+                legFailed(leg.clientID, status: 408)
+                if let output = table.transportError(leg.clientID, now: now) { carryOutIgnoringLeg(output) }
+            }
+        }
+        guard !proxy.hangups.isEmpty else { return }
+        var due: [String] = []
+        proxy.hangups.removeAll { entry in
+            guard entry.deadline <= now else { return false }
+            due.append(entry.callID)
+            return true
+        }
+        for callID in due { hangUp(callID, cause: .maxDuration, reason: "maximum call duration") }
+    }
+}
