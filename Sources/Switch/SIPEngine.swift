@@ -266,6 +266,8 @@ public final class SIPEngine: SIPInboundProcessor {
         }
     }
 
+    /// - Parameter timerDriven: flush each send at once (a timer's, or a write to a channel
+    ///   other than the one being read); otherwise the read burst's end flushes it.
     func carryOut(_ output: TransactionTable<TransactionContext>.Output, timerDriven: Bool) {
         for action in output.actions {
             switch action {

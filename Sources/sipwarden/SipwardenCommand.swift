@@ -10,14 +10,16 @@ struct SipwardenCommand: AsyncParsableCommand {
             the server does and explains why a message is refused; `sipwarden config check` \
             validates a configuration file.
 
-            `sipwarden account`, `device`, `provider`, `did`, `route` and `registration` \
-            manage the database in the data directory (--data-dir), also while the server \
-            runs (routes are stored but not used by the server yet); `ban`, `allow` and \
+            `sipwarden account`, `device`, `provider`, `did`, `route`, `rate` and \
+            `registration` manage the database in the data directory (--data-dir), also \
+            while the server runs (routes, rates and account call limits are stored but not \
+            used by the server yet), and `cdr` reads its call records; `ban`, `allow` and \
             `guard` do the same for intrusion prevention.
             """,
         subcommands: [
             ServeCommand.self, CheckCommand.self, ConfigCommand.self,
-            AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RouteCommand.self, RegistrationCommand.self,
+            AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RouteCommand.self, RateCommand.self,
+            RegistrationCommand.self, CDRCommand.self,
             BanCommand.self, AllowCommand.self, GuardCommand.self,
         ]
     )

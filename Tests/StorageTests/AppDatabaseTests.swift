@@ -24,6 +24,7 @@ struct AppDatabaseTests {
                 "v2 unidentified attempts, provider registration status",
                 "v3 bans, allowed networks, guard status",
                 "v4 outbound routes",
+                "v5 call records, rates, account call limits",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }

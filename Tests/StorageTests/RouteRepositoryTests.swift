@@ -80,7 +80,7 @@ struct RouteRepositoryTests {
             #expect(try queue.read { db in try db.tableExists("route") } == false)
         }
         let database = try AppDatabase.open(dataDirectory: directory)
-        #expect(try database.appliedMigrations().suffix(2) == [Self.v3, Self.v4])
+        #expect(Array(try database.appliedMigrations().drop { $0 != Self.v3 }.prefix(2)) == [Self.v3, Self.v4])
         let carrier = try #require(try database.provider(named: "carrier"))
         #expect(carrier.techPrefix == "5511#")
         let route = try database.insert(Route(prefix: "+44", providerId: try #require(carrier.id), createdAt: Self.now))
@@ -91,7 +91,7 @@ struct RouteRepositoryTests {
     @Test("a fresh database has the route table with its defaults")
     func freshDefaults() throws {
         let database = try AppDatabase.inMemory()
-        #expect(try database.appliedMigrations().last == Self.v4)
+        #expect(try database.appliedMigrations().contains(Self.v4))
         let carrier = try Self.provider(database, "carrier")
         try database.writer.write { db in
             try db.execute(sql: "INSERT INTO route (prefix, providerId, createdAt) VALUES ('+1', ?, ?)", arguments: [carrier, Self.now])

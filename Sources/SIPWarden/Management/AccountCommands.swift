@@ -18,17 +18,32 @@ public struct AccountCommands: Sendable {
         public var balance: String?
         public var blockReason: String?
         public var unblock = false
+        public var maxCalls: String?
+        /// Seconds, or `none` for the server's global limit.
+        public var maxCallDuration: String?
+        /// Comma-separated prefixes; empty clears.
+        public var allowPrefixes: String?
+        public var denyPrefixes: String?
 
         public init(name: String? = nil, billing: String? = nil, creditLimit: String? = nil, balance: String? = nil,
-                    blockReason: String? = nil, unblock: Bool = false) {
+                    blockReason: String? = nil, unblock: Bool = false, maxCalls: String? = nil, maxCallDuration: String? = nil,
+                    allowPrefixes: String? = nil, denyPrefixes: String? = nil) {
             self.name = name
             self.billing = billing
             self.creditLimit = creditLimit
             self.balance = balance
             self.blockReason = blockReason
             self.unblock = unblock
+            self.maxCalls = maxCalls
+            self.maxCallDuration = maxCallDuration
+            self.allowPrefixes = allowPrefixes
+            self.denyPrefixes = denyPrefixes
         }
     }
+
+    static let maxCallsRange = 0...10_000
+    /// A day: a longer call is a line left open (or a fraud) more often than a real call.
+    static let maxCallDurationRange = 1...86_400
 
     /// A new account: prepaid, zero balance, no credit unless the options say otherwise.
     public func add(name: String, changes: Changes) throws(ManagementError) -> String {
@@ -68,6 +83,10 @@ public struct AccountCommands: Sendable {
             ("balance", MoneyAmount.format(micros: account.balanceMicros)),
             ("credit limit", MoneyAmount.format(micros: account.creditLimitMicros)),
             ("blocked", Self.blockedText(account)),
+            ("max calls", String(account.maxConcurrentCalls)),
+            ("max call duration", account.maxCallSeconds.map { "\($0) s" } ?? "server limit"),
+            ("allowed prefixes", account.allowedPrefixes.isEmpty ? "any" : account.allowedPrefixes.joined(separator: ", ")),
+            ("denied prefixes", account.deniedPrefixes.isEmpty ? "none" : account.deniedPrefixes.joined(separator: ", ")),
             ("devices", devices.isEmpty ? "none" : devices.map(\.username).joined(separator: ", ")),
             ("created", account.createdAt.iso8601),
         ])
@@ -114,6 +133,21 @@ public struct AccountCommands: Sendable {
             account.blocked = false
             account.blockedReason = nil
         }
+        if let text = changes.maxCalls {
+            account.maxConcurrentCalls = try OptionValue.integer(text, option: "--max-calls", in: Self.maxCallsRange)
+        }
+        if let text = changes.maxCallDuration {
+            if text == "none" {
+                account.maxCallSeconds = nil
+            } else if text.allSatisfy(\.isASCIIDigit), !text.isEmpty {
+                account.maxCallSeconds = try OptionValue.integer(text, option: "--max-call-duration", in: Self.maxCallDurationRange)
+            } else {
+                let range = Self.maxCallDurationRange
+                throw .usage("--max-call-duration: expected seconds (\(range.lowerBound) to \(range.upperBound)) or none, got \"\(PrintableText.escape(text))\"")
+            }
+        }
+        if let text = changes.allowPrefixes { account.allowedPrefixes = try OptionValue.prefixes(text, option: "--allow-prefixes") }
+        if let text = changes.denyPrefixes { account.deniedPrefixes = try OptionValue.prefixes(text, option: "--deny-prefixes") }
     }
 
     /// Names appear in listings and logs: printable, trimmed, at most 64 characters.
@@ -140,6 +174,10 @@ public struct AccountCommands: Sendable {
             ("creditLimitMicros", .integer(account.creditLimitMicros)),
             ("blocked", .bool(account.blocked)),
             ("blockedReason", .string(account.blockedReason)),
+            ("maxCalls", .integer(account.maxConcurrentCalls)),
+            ("maxCallSeconds", .integer(account.maxCallSeconds)),
+            ("allowedPrefixes", .array(account.allowedPrefixes.map { .string($0) })),
+            ("deniedPrefixes", .array(account.deniedPrefixes.map { .string($0) })),
             ("devices", .integer(devices)),
             ("createdAt", .string(account.createdAt.iso8601)),
         ])

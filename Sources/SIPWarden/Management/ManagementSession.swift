@@ -62,13 +62,13 @@ public struct ManagementSession: Sendable {
             if let id = Int64(reference), reference.allSatisfy(\.isASCIIDigit) { return try database.account(id: id) }
             return nil
         }
-        guard let found else { throw .refused("account \(reference) not found") }
+        guard let found else { throw .refused("account \(PrintableText.escape(reference)) not found") }
         return found
     }
 
     func device(_ username: String) throws(ManagementError) -> Device {
         guard let device = try storage({ try database.device(username: username) }) else {
-            throw .refused("device \(username) not found")
+            throw .refused("device \(PrintableText.escape(username)) not found")
         }
         return device
     }

@@ -22,17 +22,18 @@ public struct RouteCommands: Sendable {
     /// spaces, dashes, dots and parentheses are dropped and `0044` becomes `+44`, so a route
     /// cannot miss numbers dialled with the other international form. `+` alone is the route
     /// of every international number. A prefix is not a whole number, so nothing else about
-    /// it (length, country code) is checked.
-    public static func normalisedPrefix(_ text: String) throws(ManagementError) -> String {
+    /// it (length, country code) is checked. Rates and account prefix lists use the same
+    /// form, so that they cover the numbers a route does; `noun` names what is parsed.
+    public static func normalisedPrefix(_ text: String, noun: String = "route prefix") throws(ManagementError) -> String {
         let expected = "expected + and digits (+44), + alone, or digits, * and # (020, *98)"
         if text.filter({ !DialledNumber.separators.contains($0) }) == "+" { return "+" }
         let number: DialledNumber
         do throws(DialledNumber.ParseError) {
             number = try DialledNumber(parsing: text, accessCodes: accessCodes)
         } catch .tooLong {
-            throw .usage("\"\(PrintableText.escape(text))\" is not a route prefix; at most 32 digits")
+            throw .usage("\"\(PrintableText.escape(text))\" is not a \(noun); at most 32 digits")
         } catch {
-            throw .usage("\"\(PrintableText.escape(text))\" is not a route prefix; \(expected)")
+            throw .usage("\"\(PrintableText.escape(text))\" is not a \(noun); \(expected)")
         }
         if accessCodes.contains(number.digits) {
             // Every number dialled with the access code is matched in its + form.
@@ -40,7 +41,7 @@ public struct RouteCommands: Sendable {
         }
         let form = number.ruleForm
         if form.hasPrefix("+"), !form.dropFirst().allSatisfy(\.isASCIIDigit) {
-            throw .usage("\"\(PrintableText.escape(text))\" is not a route prefix; \(expected)")
+            throw .usage("\"\(PrintableText.escape(text))\" is not a \(noun); \(expected)")
         }
         return form
     }

@@ -64,7 +64,7 @@ extension SIPEngine {
         forwarding.legs.append(ProxyLeg(clientID: output.id, target: target, via: via, started: now))
         proxy.forwardings[serverID] = forwarding
         proxy.legOwners[output.id] = serverID
-        carryOut(output, timerDriven: false)
+        carryOutFlushing(output)
     }
 
     static func recordRoute(_ hostPort: String, transport: SIPTransportKind) -> String {
@@ -217,7 +217,7 @@ extension SIPEngine {
             statistics.answered(status)
         }
         if let output = table.respond(serverID, statusCode: status, bytes: bytes, now: clock()) {
-            carryOut(output, timerDriven: false)
+            carryOutFlushing(output)
         }
     }
 
@@ -226,7 +226,7 @@ extension SIPEngine {
         guard let replies = table.context(of: serverID)?.replies,
             let bytes = try? ProxyMessages.forwardResponse(&response)
         else { return }
-        replies.send(bytes)
+        replies.sendNow(bytes)
     }
 
     /// The first 2xx: the call is answered.
@@ -291,7 +291,7 @@ extension SIPEngine {
         else { return }
         let reliability: TransportReliability = leg.target.endpoint.transport.isReliable ? .reliable : .unreliable
         if let output = try? table.startClient(request: cancel, reliability: reliability, context: TransactionContext(replies: replies), now: clock()) {
-            carryOut(output, timerDriven: false)
+            carryOutFlushing(output)
         }
     }
 
@@ -335,5 +335,15 @@ extension SIPEngine {
             return true
         }
         for callID in due { hangUp(callID, cause: .maxDuration, reason: "maximum call duration") }
+    }
+}
+
+extension SIPEngine {
+    /// Carries out a transaction's actions and flushes at once. The proxy writes to channels
+    /// other than the one being read (the other party's socket or connection, or the caller's
+    /// after an answer was handed over from another loop), and only the channel being read
+    /// is flushed when its read burst ends.
+    func carryOutFlushing(_ output: TransactionTable<TransactionContext>.Output) {
+        carryOut(output, timerDriven: true)
     }
 }

@@ -59,7 +59,7 @@ extension SIPEngine {
             if method != .ack { sendStateless(LocalResponder.Answer(statusCode: 500), to: &request, peer: peer, replies: replies) }
             return
         }
-        sender.send(bytes)
+        sender.sendNow(bytes)
     }
 
     private func isOwnRoute(_ text: String, network: ProxyNetwork) -> Bool {
@@ -89,7 +89,7 @@ extension SIPEngine {
     public func receiveTransactionResponse(_ response: SIPMessage) {
         switch table.receive(response: response, now: clock()) {
         case .matched(let output):
-            carryOut(output, timerDriven: false)
+            carryOutFlushing(output)
         case .unmatched, .unmatchable:
             statistics.strayResponses += 1
         }
@@ -115,7 +115,7 @@ extension SIPEngine {
             let sender = calls.network.sender(to: CallEndpoint(transport: transport, address: address), from: eventLoop),
             let bytes = try? ProxyMessages.forwardResponse(&response)
         else { return }
-        sender.send(bytes)
+        sender.sendNow(bytes)
     }
 
     /// Ends an answered call from the switch's side: a BYE to each party (§15.1.1), as if
@@ -143,7 +143,7 @@ extension SIPEngine {
         else { return }
         let reliability: TransportReliability = endpoint.transport.isReliable ? .reliable : .unreliable
         if let output = try? table.startClient(request: bye, reliability: reliability, context: TransactionContext(replies: sender), now: clock()) {
-            carryOut(output, timerDriven: false)
+            carryOutFlushing(output)
         }
         logger.info("call ended by the switch", metadata: ["call_id": "\(SafeText.escape(callID))", "reason": "\(reason)", "to": "\(endpoint)"])
     }

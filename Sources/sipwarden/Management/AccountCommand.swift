@@ -15,6 +15,34 @@ struct AccountCommand: ParsableCommand {
         subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self]
     )
 
+    /// The call limits shared by add and set.
+    struct LimitOptions: ParsableArguments {
+        // Unconditional, so that -1 gets the range message rather than "missing value".
+        @Option(name: .customLong("max-calls"), parsing: .unconditional, help: ArgumentHelp("Calls its devices may have at once, 0-10000 (10 for a new account).", valueName: "n"))
+        var maxCalls: String?
+        @Option(
+            name: .customLong("max-call-duration"),
+            help: ArgumentHelp("The longest a call may last, 1-86400 seconds, or none for the server's limit (the default).", valueName: "seconds"))
+        var maxCallDuration: String?
+        @Option(
+            name: .customLong("allow-prefixes"),
+            help: ArgumentHelp("Comma-separated number prefixes its calls may reach, like +44,+33 (empty: any the deny lists leave).", valueName: "list"))
+        var allowPrefixes: String?
+        @Option(
+            name: .customLong("deny-prefixes"),
+            help: ArgumentHelp("Comma-separated number prefixes its calls may not reach (empty: none).", valueName: "list"))
+        var denyPrefixes: String?
+
+        func apply(to changes: AccountCommands.Changes) -> AccountCommands.Changes {
+            var changes = changes
+            changes.maxCalls = maxCalls
+            changes.maxCallDuration = maxCallDuration
+            changes.allowPrefixes = allowPrefixes
+            changes.denyPrefixes = denyPrefixes
+            return changes
+        }
+    }
+
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Create an account.")
 
@@ -24,11 +52,12 @@ struct AccountCommand: ParsableCommand {
         @Option(name: .customLong("credit-limit"), parsing: .unconditional, help: ArgumentHelp("How far below zero a postpaid account may go (default 0).", valueName: "amount"))
         var creditLimit: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("Starting balance, may be negative (default 0).", valueName: "amount")) var balance: String?
+        @OptionGroup var limits: LimitOptions
 
         func run() async throws {
             try await options.run("account add") { session throws(ManagementError) in
                 try AccountCommands(session: session).add(
-                    name: name, changes: .init(billing: billing, creditLimit: creditLimit, balance: balance))
+                    name: name, changes: limits.apply(to: .init(billing: billing, creditLimit: creditLimit, balance: balance)))
             }
         }
     }
@@ -74,12 +103,14 @@ struct AccountCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: ArgumentHelp("The balance, may be negative (replaces it).", valueName: "amount")) var balance: String?
         @Option(help: ArgumentHelp("Block the account, saying why.", valueName: "reason")) var block: String?
         @Flag(help: "Unblock the account.") var unblock = false
+        @OptionGroup var limits: LimitOptions
 
         func run() async throws {
             try await options.run("account set") { session throws(ManagementError) in
                 try AccountCommands(session: session).set(
                     account,
-                    changes: .init(name: name, billing: billing, creditLimit: creditLimit, balance: balance, blockReason: block, unblock: unblock))
+                    changes: limits.apply(to: .init(
+                        name: name, billing: billing, creditLimit: creditLimit, balance: balance, blockReason: block, unblock: unblock)))
             }
         }
     }

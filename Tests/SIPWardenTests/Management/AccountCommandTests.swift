@@ -38,7 +38,7 @@ struct AccountCommandTests {
         #expect(show["blockedReason"] as? String == "fraud suspected")
         #expect(show["balanceMicros"] as? Int == 5_000_000)
         let text = try sandbox.succeed(["account", "show", "acme-ltd"])
-        #expect(text.contains("blocked:       yes: fraud suspected\n"))
+        #expect(text.contains("blocked:            yes: fraud suspected\n"))
         try sandbox.succeed(["account", "set", "acme-ltd", "--unblock"])
         #expect(try sandbox.database().account(named: "acme-ltd")?.blocked == false)
 
@@ -66,6 +66,61 @@ struct AccountCommandTests {
         try sandbox.succeed(["device", "add", "alice", "--account", "acme", "--password-stdin"], input: "Correct-horse-9\n")
         try sandbox.fail(["account", "remove", "acme"], status: 1,
                          "sipwarden account remove: account acme still has 1 device (alice); remove or move it first")
+    }
+
+    @Test("call limits: defaults, set, shown, cleared; prefixes normalised like route prefixes")
+    func callLimits() throws {
+        let sandbox = try ManagementSandbox()
+        try sandbox.succeed(["account", "add", "acme"])
+        #expect(try sandbox.succeed(["account", "show", "acme"]).contains("""
+            max calls:          10
+            max call duration:  server limit
+            allowed prefixes:   any
+            denied prefixes:    none
+
+            """))
+        try sandbox.succeed(["account", "add", "globex", "--max-calls", "0", "--max-call-duration", "60", "--allow-prefixes", "0044, +33 1,+44"])
+        let globex = try #require(try sandbox.database().account(named: "globex"))
+        #expect(globex.maxConcurrentCalls == 0 && globex.maxCallSeconds == 60)
+        #expect(globex.allowedPrefixes == ["+44", "+331"] && globex.deniedPrefixes.isEmpty)
+
+        try sandbox.succeed(["account", "set", "acme", "--max-calls", "10000", "--max-call-duration", "86400", "--deny-prefixes", "+449,+882"])
+        #expect(try sandbox.succeed(["account", "show", "acme"]).contains("""
+            max calls:          10000
+            max call duration:  86400 s
+            allowed prefixes:   any
+            denied prefixes:    +449, +882
+
+            """))
+        let json = try #require(try ManagementSandbox.json(try sandbox.succeed(["account", "show", "acme", "--json"])) as? [String: Any])
+        #expect(json["maxCalls"] as? Int == 10_000 && json["maxCallSeconds"] as? Int == 86_400)
+        #expect(json["allowedPrefixes"] as? [String] == [] && json["deniedPrefixes"] as? [String] == ["+449", "+882"])
+
+        try sandbox.succeed(["account", "set", "acme", "--max-call-duration", "none", "--deny-prefixes", ""])
+        try sandbox.succeed(["account", "set", "globex", "--allow-prefixes", ""])
+        let cleared = try #require(try ManagementSandbox.json(try sandbox.succeed(["account", "list", "--json"])) as? [[String: Any]])
+        #expect(cleared.map { $0["maxCallSeconds"] is NSNull } == [true, false])
+        #expect(cleared.map { $0["deniedPrefixes"] as? [String] } == [[], []])
+        #expect(cleared.map { $0["allowedPrefixes"] as? [String] } == [[], []])
+        #expect(try sandbox.database().account(named: "acme")?.maxConcurrentCalls == 10_000, "options not given stay")
+
+        let expected = "expected + and digits (+44), + alone, or digits, * and # (020, *98)"
+        for (arguments, message) in [
+            (["--max-calls", "10001"], "--max-calls: 10001 is out of range; expected 0 to 10000"),
+            (["--max-calls", "-1"], "--max-calls: -1 is out of range; expected 0 to 10000"),
+            (["--max-calls", "ten"], "--max-calls: \"ten\" is not a whole number"),
+            (["--max-call-duration", "0"], "--max-call-duration: 0 is out of range; expected 1 to 86400"),
+            (["--max-call-duration", "86401"], "--max-call-duration: 86401 is out of range; expected 1 to 86400"),
+            (["--max-call-duration", "1h"], "--max-call-duration: expected seconds (1 to 86400) or none, got \"1h\""),
+            (["--max-call-duration", ""], "--max-call-duration: expected seconds (1 to 86400) or none, got \"\""),
+            (["--allow-prefixes", "+44,abc"], "--allow-prefixes: \"abc\" is not a number prefix; \(expected)"),
+            (["--deny-prefixes", "00"], "--deny-prefixes: \"00\" is the international access code; write international prefixes with + (+ alone for all of them)"),
+        ] {
+            try sandbox.fail(["account", "set", "acme"] + arguments, status: 2, "sipwarden account set: \(message)")
+        }
+        try sandbox.fail(["account", "add", "initech", "--max-calls", "x"], status: 2, "sipwarden account add: --max-calls: \"x\" is not a whole number")
+        #expect(try sandbox.database().accounts().map(\.name) == ["acme", "globex"])
+        #expect(try sandbox.database().account(named: "acme")?.maxCallSeconds == nil, "nothing refused was stored")
     }
 
     @Test("a bad configuration is a usage error")
