@@ -2,8 +2,7 @@ import Storage
 import Switch
 
 /// `sipwarden route ...`: which providers carry calls to a number prefix, and how the number
-/// is written for each. The server does not use routes yet: they take effect when it carries
-/// calls.
+/// is written for each. The server reloads them within about a second.
 public struct RouteCommands: Sendable {
     public let session: ManagementSession
 

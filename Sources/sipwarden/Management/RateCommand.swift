@@ -6,8 +6,8 @@ struct RateCommand: ParsableCommand {
         commandName: "rate",
         abstract: "Manage call rates: what calls to a number prefix cost.",
         discussion: """
-            The server does not use rates yet: they are stored now and take effect when it \
-            carries calls.
+            Outbound calls are priced by the longest matching rate; a destination without \
+            one is refused (cause no-rate). Changes take effect within about a second.
 
             A prefix is written as for routes (+44, + alone, or a national prefix like 020; \
             0044 is stored as +44). A rate without --account is the default for every \

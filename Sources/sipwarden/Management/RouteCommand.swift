@@ -6,8 +6,7 @@ struct RouteCommand: ParsableCommand {
         commandName: "route",
         abstract: "Manage outbound routes: which providers carry calls to a number prefix.",
         discussion: """
-            The server does not use routes yet: they are stored now and take effect when it \
-            carries calls (the proxy).
+            Changes take effect within about a second, for new calls.
 
             A prefix is + and digits (+44; + alone for every international number), or a \
             national prefix of digits, * and # (020). Spaces, dashes, dots and parentheses \
