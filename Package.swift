@@ -167,6 +167,7 @@ let package = Package(
             dependencies: [
                 "Switch", "Registrar", "SecurityEvents", "SIPCore", "SIPTransport", "SIPTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -55,5 +55,5 @@ struct ProxyState: Sendable {
     /// Client transaction → the server transaction it forwards.
     var legOwners: [TransactionID: TransactionID] = [:]
     /// Answered calls' deadlines (max duration, or when the money runs out).
-    var hangups: [(deadline: SIPInstant, callID: String)] = []
+    var hangups = HangupSchedule()
 }

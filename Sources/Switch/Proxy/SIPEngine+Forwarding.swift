@@ -251,7 +251,7 @@ extension SIPEngine {
             return call.maxSeconds
         }
         if let seconds {
-            proxy.hangups.append((clock().advanced(byMilliseconds: Int64(seconds) * 1000), forwarding.callID))
+            proxy.hangups.add(forwarding.callID, at: clock().advanced(byMilliseconds: Int64(seconds) * 1000))
         }
     }
 
@@ -327,14 +327,7 @@ extension SIPEngine {
                 if let output = table.transportError(leg.clientID, now: now) { carryOutIgnoringLeg(output) }
             }
         }
-        guard !proxy.hangups.isEmpty else { return }
-        var due: [String] = []
-        proxy.hangups.removeAll { entry in
-            guard entry.deadline <= now else { return false }
-            due.append(entry.callID)
-            return true
-        }
-        for callID in due { hangUp(callID, cause: .maxDuration, reason: "maximum call duration") }
+        for callID in proxy.hangups.takeDue(now) { hangUp(callID, cause: .maxDuration, reason: "maximum call duration") }
     }
 }
 

@@ -26,8 +26,6 @@ extension SIPEngine {
         }
         let cseq = (try? request.cseq().sequence) ?? 0
         if method == .bye {
-            let now = callers?.wallClock() ?? 0
-            _ = now
             finishCall(callID, status: 200, reason: "OK", cause: .answered, hangupBy: side)
         } else if method != .ack {
             calls.registry.update(callID) { call in
