@@ -100,12 +100,12 @@ struct RouteCommandTests {
         #expect(try sandbox.database().routes().map(\.prefix) == ["+44"])
     }
 
-    @Test("--help says the server does not use routes yet; the root lists route")
+    @Test("--help says when changes take effect; the root lists route")
     func help() throws {
         let binary = try ProcessRunner.product("sipwarden")
         let help = try ProcessRunner.run(binary, ["route", "--help"])
         #expect(help.status == 0)
-        #expect(help.standardOutput.contains("The server does not use routes yet"))
+        #expect(help.standardOutput.contains("Changes take effect within about a second"))
         let add = try ProcessRunner.run(binary, ["route", "add", "--help"])
         for option in ["--provider", "--priority", "--strip", "--add", "--data-dir", "--config"] {
             #expect(add.standardOutput.contains(option), "\(option)")
