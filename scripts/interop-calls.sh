@@ -28,8 +28,8 @@
 #      after 3 s and must exit 0; every call SIPp saw complete (BYE answered) has its record.
 # Nothing logged at error level or above.
 #
-# Installs nothing but checks for sipp (Debian sip-tester) and python3; builds the release
-# binary (incremental) unless SERVER_BINARY is set. Takes about a minute after the build.
+# Installs SIPp (Debian sip-tester) and python3 when missing; builds the release binary
+# (incremental) unless SERVER_BINARY is set. Takes about a minute after the build.
 #
 # Environment: SERVER_BINARY, INTEROP_CALLS (1000), INTEROP_CALL_RATE (100 calls/s),
 # KEEP_LOGS=1 (keep the work directory even on success).
@@ -51,14 +51,8 @@ started_at=$SECONDS
 
 log() { printf 'interop-calls: %s\n' "$*" >&2; }
 
-stop_pid() {
-    local pid=$1 tenths=$2
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq "$tenths"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
+. "$root/scripts/lib/interop-common.sh"
 
 cleanup() {
     local status=$?
@@ -75,8 +69,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-command -v sipp >/dev/null 2>&1 || { log "sipp not found (Debian package sip-tester)"; exit 1; }
-command -v python3 >/dev/null 2>&1 || { log "python3 not found"; exit 1; }
+for tool in sipp:sip-tester python3:python3; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 && continue
+    log "installing ${tool#*:}"
+    apt_install "${tool#*:}" || { cat "$work/apt.log" >&2; log "cannot install ${tool#*:}"; exit 1; }
+done
 if [ -n "${SERVER_BINARY:-}" ]; then
     binary=$SERVER_BINARY
 else
@@ -91,11 +88,6 @@ fi
 result() {  # result NAME pass|FAIL DETAIL
     summary+=("$(printf '%-22s %s %s' "$1" "$2" "$3")")
     [ "$2" = pass ] || failures=$((failures + 1))
-}
-
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col) print last; else print "?" }' "$1"
 }
 
 data="$work/data"

@@ -106,15 +106,8 @@ summary=()
 exec 3>&2
 log() { printf 'interop-guard: %s\n' "$*" >&3; }
 
-# SIGTERM, then SIGKILL after `$2` tenths of a second (SIPp does not always stop on TERM).
-stop_pid() {
-    local pid=$1 tenths=$2
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq "$tenths"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
+. "$root/scripts/lib/interop-common.sh"
 
 cleanup() {
     local status=$?
@@ -162,17 +155,6 @@ is_number() { [[ $1 =~ ^[0-9]+$ ]]; }
 ms_since() { echo $((($(now_ns) - $1) / 1000000)); }
 
 # --- Tools -----------------------------------------------------------------------------
-
-apt_install() {
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! $sudo apt-get install -y --no-install-recommends "$@" >>"$work/apt.log" 2>&1; then
-        # A fresh image often has no package index yet.
-        $sudo apt-get update >>"$work/apt.log" 2>&1 || true
-        $sudo apt-get install -y --no-install-recommends "$@" >>"$work/apt.log" 2>&1
-    fi
-}
 
 # The sipvicious commands, and the Python they are installed into (the launcher imports
 # their modules, so it must run under that interpreter). pyenv's shims are shell scripts:
@@ -488,12 +470,6 @@ sipp_stop() {
     sipp_pid=$(pgrep -P "${bg_pids[$1]}" | head -1 || true)
     [ -z "$sipp_pid" ] || kill -USR1 "$sipp_pid" 2>/dev/null || true
     sipp_wait "$1" "$2"
-}
-
-# The value of column $2 on the last line of SIPp's statistics file $1 (';'-separated).
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col) print last; else print "?" }' "$1"
 }
 
 # The value of column $2 on the last line of SIPp's -trace_counts file in directory $1.

@@ -39,15 +39,8 @@ started_at=$SECONDS
 
 log() { printf '%s\n' "$*" >&2; }
 
-# SIGTERM, then SIGKILL after `$2` tenths of a second (SIPp does not always stop on TERM).
-stop_pid() {
-    local pid=$1 tenths=$2
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq "$tenths"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
+. "$root/scripts/lib/interop-common.sh"
 
 cleanup() {
     local status=$?
@@ -80,12 +73,6 @@ fi
 
 # free_port: a loopback port free for UDP and TCP (scripts/lib/free-port.sh).
 . "$root/scripts/lib/free-port.sh"
-
-# The value of column $2 on the last line of SIPp's statistics file $1 (';'-separated).
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col) print last; else print "?" }' "$1"
-}
 
 # --- One policy --------------------------------------------------------------------------
 

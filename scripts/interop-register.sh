@@ -67,6 +67,9 @@ summary=()
 
 log() { printf 'interop-register: %s\n' "$*" >&2; }
 
+# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
+. "$root/scripts/lib/interop-common.sh"
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
@@ -115,17 +118,6 @@ record() {
 }
 
 # --- Tools -----------------------------------------------------------------------------
-
-apt_install() {
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! $sudo apt-get install -y --no-install-recommends "$@" >>"$work/apt.log" 2>&1; then
-        # A fresh image often has no package index yet.
-        $sudo apt-get update >>"$work/apt.log" 2>&1 || true
-        $sudo apt-get install -y --no-install-recommends "$@" >>"$work/apt.log" 2>&1
-    fi
-}
 
 ensure_tools() {
     if ! command -v sipp >/dev/null 2>&1; then
@@ -359,12 +351,6 @@ PY
 users_of() { tail -n +2 "$1" | cut -d';' -f1 | sort; }
 
 # --- SIPp ------------------------------------------------------------------------------
-
-# The value of column $2 on the last line of SIPp's statistics file $1 (';'-separated).
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col) print last; else print "?" }' "$1"
-}
 
 # run_sipp NAME SCENARIO INF_FILE RATE SOURCE_PORT [EXTRA SIPP OPTIONS...]
 # One call per line of INF_FILE; fails unless SIPp exits 0 with every call successful.

@@ -39,6 +39,9 @@ summary=()
 
 log() { printf '%s\n' "$*" >&2; }
 
+# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
+. "$root/scripts/lib/interop-common.sh"
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
@@ -80,15 +83,7 @@ run_child() {
 ensure_sipp() {
     command -v sipp >/dev/null 2>&1 && return 0
     log "interop: installing SIPp (sip-tester)"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! $sudo apt-get install -y --no-install-recommends sip-tester >"$work/apt.log" 2>&1; then
-        # A fresh image often has no package index yet.
-        $sudo apt-get update >>"$work/apt.log" 2>&1
-        $sudo apt-get install -y --no-install-recommends sip-tester >>"$work/apt.log" 2>&1 \
-            || { cat "$work/apt.log" >&2; log "interop: cannot install sip-tester"; return 1; }
-    fi
+    apt_install sip-tester || { cat "$work/apt.log" >&2; log "interop: cannot install sip-tester"; return 1; }
     command -v sipp >/dev/null 2>&1
 }
 
@@ -166,12 +161,6 @@ stop_server() {
 }
 
 # --- SIPp ------------------------------------------------------------------------------
-
-# The value of column $2 on the last line of SIPp's statistics file $1 (';'-separated).
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col) print last; else print "?" }' "$1"
-}
 
 # run_sipp NAME TRANSPORT(udp|tcp) SCENARIO CALLS RATE TIMEOUT_S [EXTRA SIPP OPTIONS...]
 # Fails (returns 1) unless SIPp exits 0 with CALLS successful calls and none failed.

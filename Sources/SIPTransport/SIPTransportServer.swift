@@ -76,14 +76,9 @@ public final class SIPTransportServer: Sendable {
     /// - Parameter loop: the event loop asking; its own socket is preferred, so the write
     ///   does not cross threads.
     public func udpSender(toward destination: SocketAddress, preferring loop: (any EventLoop)? = nil) -> SIPReplySender? {
-        let wantsIPv6: Bool
-        if case .v6 = destination { wantsIPv6 = true } else { wantsIPv6 = false }
+        let wantsIPv6 = destination.isIPv6
         let channel = udpChannels.withLock { channels -> (any Channel)? in
-            let family = channels.filter { channel in
-                guard let local = channel.localAddress else { return false }
-                if case .v6 = local { return wantsIPv6 }
-                return !wantsIPv6
-            }
+            let family = channels.filter { $0.localAddress?.isIPv6 == wantsIPv6 }
             if let loop, let own = family.first(where: { $0.eventLoop === loop }) { return own }
             return family.first
         }

@@ -1,6 +1,12 @@
 public import NIOCore
 
 extension SocketAddress {
+    /// Whether this is an IPv6 address (listeners, senders and Via hosts go by family).
+    public var isIPv6: Bool {
+        if case .v6 = self { return true }
+        return false
+    }
+
     /// `192.0.2.1:5060` or `[2001:db8::1]:5060`, for logs and messages.
     public var displayText: String {
         guard let ip = ipAddress else { return description }

@@ -83,7 +83,7 @@ struct ProxyEngineTests {
         settings.ringTimeoutSeconds = ringTimeout
         let calls = CallServices(configuration: settings, records: records)
         calls.network.install(
-            addresses: [.init(transport: .udp, ipv6: false): "127.0.0.1:5060"],
+            addresses: [.init(transport: .udp, ipv6: false): .init(host: "127.0.0.1", port: 5060)],
             sender: { endpoint, _ in SIPReplySender(channel: channel, destination: endpoint.address) },
             delivery: { _, _, _ in })
         var configuration = SIPEngine.Configuration()

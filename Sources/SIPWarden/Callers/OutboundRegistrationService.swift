@@ -206,9 +206,9 @@ struct OutboundRegistrationService: Service {
         let port = provider.port ?? 5060
         let addresses = CallerDirectoryLoader.resolve(host, logger: logger)
         // The first address of a family the server has a UDP listener for.
-        let families = Set(listeners.filter { $0.transport == .udp }.map { Self.isIPv6($0.address) })
+        let families = Set(listeners.filter { $0.transport == .udp }.map { $0.address.isIPv6 })
         guard let destination = addresses.lazy.compactMap({ try? SocketAddress(packedIPAddress: ByteBuffer(bytes: $0), port: port) })
-            .first(where: { families.contains(Self.isIPv6($0)) })
+            .first(where: { families.contains($0.isIPv6) })
         else {
             if addresses.isEmpty { return StartProblem(reason: "provider host \(host) does not resolve", mayPass: true) }
             return StartProblem(reason: "no UDP listener of the address family of \(host)")
@@ -277,8 +277,8 @@ struct OutboundRegistrationService: Service {
     /// address, or for a wildcard listener the local address the kernel picks toward the
     /// provider (found by connecting a UDP socket, which sends nothing).
     static func localAddress(toward destination: SocketAddress, listeners: [SIPBoundListener]) async -> (host: String, port: Int)? {
-        let wantsIPv6 = isIPv6(destination)
-        guard let listener = listeners.first(where: { $0.transport == .udp && isIPv6($0.address) == wantsIPv6 }),
+        let wantsIPv6 = destination.isIPv6
+        guard let listener = listeners.first(where: { $0.transport == .udp && $0.address.isIPv6 == wantsIPv6 }),
             let ip = listener.address.ipAddress
         else { return nil }
         guard ip == "0.0.0.0" || ip == "::" else { return (ip, listener.port) }
@@ -290,10 +290,5 @@ struct OutboundRegistrationService: Service {
         } catch {
             return nil
         }
-    }
-
-    static func isIPv6(_ address: SocketAddress) -> Bool {
-        if case .v6 = address { return true }
-        return false
     }
 }

@@ -26,7 +26,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
     }
 
     func record(_ draft: CallRecordDraft) {
-        let record = Self.record(draft)
+        let record = Self.stored(draft)
         let dropped = pending.withLock { pending -> Bool in
             if pending.count >= Self.pendingLimit && record.answeredAt == nil { return true }
             pending.append(record)
@@ -43,7 +43,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
         var draft = CallRecordDraft(
             callID: event.packet.callID, startedAt: now, callerKind: .unidentified, sourceIP: event.source.ip,
             sourcePort: event.source.port, transport: event.source.transport, from: event.packet.from, to: event.packet.to,
-            requestURI: event.packet.requestURI, dialledNumber: Self.user(of: event.packet.requestURI))
+            requestURI: event.packet.requestURI, dialledNumber: Self.dialledNumber(event.packet.requestURI))
         draft.userAgent = event.packet.userAgent
         draft.contact = event.packet.contact
         draft.callerName = event.username
@@ -60,12 +60,14 @@ final class CallRecordWriter: CallRecordSink, Sendable {
         record(draft)
     }
 
-    /// The user part of a SIP URI as written (`sip:0033147310370@host` → `0033147310370`).
-    static func user(of uri: String) -> String {
-        guard let colon = uri.firstIndex(of: ":") else { return "" }
-        let rest = uri[uri.index(after: colon)...]
-        guard let at = rest.firstIndex(of: "@") else { return "" }
-        return String(rest[..<at].prefix { $0 != ";" }).removingPercentEncoding ?? String(rest[..<at])
+    /// The user part of a SIP URI, or a tel URI's number, as the proxy reads it from a
+    /// Request-URI (`sip:0033147310370@host` → `0033147310370`).
+    static func dialledNumber(_ uri: String) -> String {
+        switch try? AnyURI(parsing: uri) {
+        case .sip(let sip): return sip.decodedUser.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        case .tel(let tel): return tel.number.string
+        default: return ""
+        }
     }
 
     var waiting: Int { pending.withLock { $0.count } }
@@ -90,7 +92,8 @@ final class CallRecordWriter: CallRecordSink, Sendable {
         }
     }
 
-    static func record(_ draft: CallRecordDraft) -> CallRecord {
+    /// The record as the database stores it.
+    static func stored(_ draft: CallRecordDraft) -> CallRecord {
         CallRecord(
             callID: draft.callID, startedAt: date(draft.startedAt), ringingAt: draft.ringingAt.map(date),
             answeredAt: draft.answeredAt.map(date), endedAt: date(draft.endedAt), durationMillis: Int(draft.durationMillis),

@@ -165,12 +165,12 @@ public final class SIPServer: Sendable {
         _ network: ProxyNetwork, listeners: [SIPBoundListener], domains: [String], transport: SIPTransportServer,
         engines: [NIOLoopBound<SIPEngine>]
     ) {
-        var addresses: [ProxyNetwork.AddressKey: String] = [:]
+        var addresses: [ProxyNetwork.AddressKey: ProxyNetwork.OwnAddress] = [:]
         for listener in listeners {
-            let ipv6 = { if case .v6 = listener.address { return true } else { return false } }()
+            let ipv6 = listener.address.isIPv6
             let key = ProxyNetwork.AddressKey(transport: listener.transport, ipv6: ipv6)
             guard addresses[key] == nil, let host = advertisedHost(listener.address, domains: domains) else { continue }
-            addresses[key] = (ipv6 && host.contains(":") ? "[\(host)]" : host) + ":\(listener.port)"
+            addresses[key] = ProxyNetwork.OwnAddress(host: host, port: listener.port)
         }
         network.install(
             addresses: addresses,
@@ -198,8 +198,7 @@ public final class SIPServer: Sendable {
         let devices = (try? System.enumerateDevices()) ?? []
         return devices.compactMap(\.address).first { candidate in
             guard let text = candidate.ipAddress else { return false }
-            let isIPv6 = { if case .v6 = candidate { return true } else { return false } }()
-            return isIPv6 == wantsIPv6 && text != "127.0.0.1" && text != "::1" && !text.hasPrefix("fe80")
+            return candidate.isIPv6 == wantsIPv6 && text != "127.0.0.1" && text != "::1" && !text.hasPrefix("fe80")
         }?.ipAddress ?? (wantsIPv6 ? "::1" : "127.0.0.1")
     }
 

@@ -16,18 +16,7 @@ public protocol CallRecordRepository: Sendable {
 
 extension AppDatabase: CallRecordRepository {
     public func insert(_ records: [CallRecord]) throws {
-        guard !records.isEmpty else { return }
-        try writer.write { db in
-            for record in records {
-                var record = record
-                try record.insert(db)
-                if let accountId = record.accountId, record.costMicros != 0 {
-                    try db.execute(
-                        sql: "UPDATE account SET balanceMicros = balanceMicros - ? WHERE id = ?",
-                        arguments: [record.costMicros, accountId])
-                }
-            }
-        }
+        _ = try insertCharging(records, accounts: [])
     }
 
     public func callRecords(_ filter: CallRecordFilter) throws -> [CallRecord] {

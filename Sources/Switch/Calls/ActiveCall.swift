@@ -2,12 +2,7 @@
 /// to route the dialog's requests and to hang it up itself (RFC 3261 §12: the tags, the
 /// remote targets, the CSeq numbers each side has used).
 public struct ActiveCall: Sendable {
-    public enum Phase: Sendable, Equatable {
-        case setup, answered
-    }
-
     public var record: CallRecordDraft
-    public var phase: Phase = .setup
     /// The event loop whose engine holds the INVITE's transactions.
     public var ownerLoop: Int
 
@@ -50,6 +45,9 @@ public struct ActiveCall: Sendable {
         self.callerCSeq = callerCSeq
         self.maxSeconds = maxSeconds
     }
+
+    /// Answered (its record has an answer time).
+    public var isAnswered: Bool { record.answeredAt != nil }
 
     /// Which side sent an in-dialog request, by its From tag (the caller's tag, or the
     /// callee's); nil when neither (not this dialog).

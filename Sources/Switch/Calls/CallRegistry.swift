@@ -94,10 +94,4 @@ public final class CallRegistry: Sendable {
     public func calls(deviceId: Int64) -> Int { state.withLock { $0.perDevice[deviceId] ?? 0 } }
 
     public func calls(accountId: Int64) -> Int { state.withLock { $0.perAccount[accountId] ?? 0 } }
-
-    /// Answered calls past `deadline(call)`, for the reaper; setup calls are the
-    /// transactions' to end.
-    public func answeredCalls() -> [ActiveCall] {
-        state.withLock { $0.calls.values.filter { $0.phase == .answered } }
-    }
 }

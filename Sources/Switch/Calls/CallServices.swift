@@ -13,8 +13,6 @@ public final class CallServices: Sendable {
         /// How long a provider may take to say anything (even 100) before the next one is
         /// tried.
         public var providerTimeoutMilliseconds = 5_000
-        /// Record-Route every dialog (needed to see its BYE).
-        public var recordRoute = true
 
         public init() {}
     }

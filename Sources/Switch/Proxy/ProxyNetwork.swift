@@ -17,6 +17,21 @@ public final class ProxyNetwork: Sendable {
         }
     }
 
+    /// One of the server's own addresses: a listener's (or, for a wildcard listener, the
+    /// address it is reached at) and its port.
+    public struct OwnAddress: Hashable, Sendable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `host:port`, an IPv6 host in brackets, as Via and Record-Route write it.
+        public var text: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
     /// Finds a sender toward a party from a loop: over UDP from one of the server's sockets
     /// (the loop's own when it has one), over TCP/TLS on the connection the party opened.
     public typealias SenderLookup = @Sendable (CallEndpoint, (any EventLoop)?) -> SIPReplySender?
@@ -24,9 +39,7 @@ public final class ProxyNetwork: Sendable {
     public typealias Delivery = @Sendable (Int, SIPMessage, SIPPeer) -> Void
 
     struct State {
-        var addresses: [AddressKey: String] = [:]
-        var hosts: Set<String> = []
-        var ports: Set<Int> = []
+        var addresses: [AddressKey: OwnAddress] = [:]
         var sender: SenderLookup?
         var delivery: Delivery?
     }
@@ -35,19 +48,9 @@ public final class ProxyNetwork: Sendable {
 
     public init() {}
 
-    /// - Parameter addresses: `host:port` (IPv6 in brackets) per transport and family.
-    public func install(addresses: [AddressKey: String], sender: @escaping SenderLookup, delivery: @escaping Delivery) {
-        var hosts: Set<String> = []
-        var ports: Set<Int> = []
-        for value in addresses.values {
-            let (host, port) = Self.split(value)
-            hosts.insert(host.lowercased())
-            ports.insert(port)
-        }
+    public func install(addresses: [AddressKey: OwnAddress], sender: @escaping SenderLookup, delivery: @escaping Delivery) {
         state.withLock {
             $0.addresses = addresses
-            $0.hosts = hosts
-            $0.ports = ports
             $0.sender = sender
             $0.delivery = delivery
         }
@@ -55,7 +58,7 @@ public final class ProxyNetwork: Sendable {
 
     /// The proxy's `host:port` toward `transport` and `ipv6`.
     public func address(transport: SIPTransportKind, ipv6: Bool) -> String? {
-        state.withLock { $0.addresses[AddressKey(transport: transport, ipv6: ipv6)] }
+        state.withLock { $0.addresses[AddressKey(transport: transport, ipv6: ipv6)]?.text }
     }
 
     public func sender(to endpoint: CallEndpoint, from loop: (any EventLoop)?) -> SIPReplySender? {
@@ -72,17 +75,7 @@ public final class ProxyNetwork: Sendable {
         let normalised = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let port = port ?? (secure ? 5061 : 5060)
         return state.withLock { state in
-            state.hosts.contains(normalised.lowercased()) && state.ports.contains(port)
+            state.addresses.values.contains { $0.port == port && $0.host.lowercased() == normalised.lowercased() }
         }
-    }
-
-    static func split(_ hostPort: String) -> (String, Int) {
-        if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
-            let host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
-            let rest = hostPort[hostPort.index(after: close)...]
-            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? 5060 : 5060)
-        }
-        guard let colon = hostPort.lastIndex(of: ":") else { return (hostPort, 5060) }
-        return (String(hostPort[..<colon]), Int(hostPort[hostPort.index(after: colon)...]) ?? 5060)
     }
 }

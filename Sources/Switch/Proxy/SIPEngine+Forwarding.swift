@@ -15,10 +15,10 @@ extension SIPEngine {
             }
         }
         let inbound = forwarding.peer
-        let outIPv6 = Self.isIPv6(target.endpoint.address)
+        let outIPv6 = target.endpoint.address.isIPv6
         guard let sender = calls.network.sender(to: target.endpoint, from: eventLoop),
             let ownOut = calls.network.address(transport: target.endpoint.transport, ipv6: outIPv6),
-            let ownIn = calls.network.address(transport: inbound.transport, ipv6: Self.isIPv6(inbound.remote))
+            let ownIn = calls.network.address(transport: inbound.transport, ipv6: inbound.remote.isIPv6)
         else {
             // No way to reach it (a TCP device whose connection is gone, no socket of its family).
             recordLegFailure(&forwarding, target: target, status: 503, reason: "unreachable")
@@ -28,14 +28,12 @@ extension SIPEngine {
         }
         let branch = ProxyBranch.branch(loop: loopIndex)
         let via = "SIP/2.0/\(target.endpoint.transport.rawValue.uppercased()) \(ownOut);branch=\(branch);rport"
-        // §16.6 step 4, and RFC 5658 when the legs differ in transport or family: one
-        // Record-Route for each side, the one facing the callee on top.
-        var recordRoutes: [String] = []
-        if calls.configuration.recordRoute {
-            recordRoutes.append(Self.recordRoute(ownOut, transport: target.endpoint.transport))
-            if ownOut != ownIn || inbound.transport != target.endpoint.transport {
-                recordRoutes.append(Self.recordRoute(ownIn, transport: inbound.transport))
-            }
+        // §16.6 step 4, always (the switch must see the dialog's BYE), and RFC 5658 when the
+        // legs differ in transport or family: one Record-Route for each side, the one facing
+        // the callee on top.
+        var recordRoutes = [Self.recordRoute(ownOut, transport: target.endpoint.transport)]
+        if ownOut != ownIn || inbound.transport != target.endpoint.transport {
+            recordRoutes.append(Self.recordRoute(ownIn, transport: inbound.transport))
         }
         let bytes: ByteBuffer
         let sent: SIPMessage
@@ -71,11 +69,6 @@ extension SIPEngine {
         let scheme = transport == .tls ? "sips" : "sip"
         let parameter = transport == .udp || transport == .tls ? "" : ";transport=\(transport.rawValue)"
         return "<\(scheme):\(hostPort)\(parameter);lr>"
-    }
-
-    static func isIPv6(_ address: SocketAddress) -> Bool {
-        if case .v6 = address { return true }
-        return false
     }
 
     /// An answer from a leg (through its client transaction).
@@ -236,7 +229,6 @@ extension SIPEngine {
         let tag = (try? response.to().tag?.string) ?? nil
         let target = (try? response.contacts().contacts.first?.uri.description) ?? nil
         let seconds = calls.registry.update(forwarding.callID) { call -> Int in
-            call.phase = .answered
             call.record.answeredAt = wallNow
             call.calleeTag = tag
             call.calleeTarget = target ?? leg.target.requestURI
@@ -299,9 +291,8 @@ extension SIPEngine {
     func cancelForwarding(_ inviteID: TransactionID) {
         guard var forwarding = proxy.forwardings[inviteID], !forwarding.answered, !forwarding.finalSent else { return }
         forwarding.cancelled = true
-        proxy.forwardings[inviteID] = forwarding
         forwarding.pending = []
-        proxy.forwardings[inviteID]?.pending = []
+        proxy.forwardings[inviteID] = forwarding
         cancelLegs(inviteID)
         advanceAfterFailure(inviteID)
     }

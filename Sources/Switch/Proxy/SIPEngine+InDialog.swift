@@ -37,7 +37,7 @@ extension SIPEngine {
         let routes = ((try? request.routes()) ?? []).map(\.text.string)
         var kept = routes[...]
         while let first = kept.first, isOwnRoute(first, network: calls.network) { kept = kept.dropFirst() }
-        guard let viaHost = calls.network.address(transport: destination.transport, ipv6: Self.isIPv6(destination.address)),
+        guard let viaHost = calls.network.address(transport: destination.transport, ipv6: destination.address.isIPv6),
             let sender = calls.network.sender(to: destination, from: eventLoop),
             let topVia = try? request.topVia()
         else {
@@ -119,7 +119,7 @@ extension SIPEngine {
     /// Ends an answered call from the switch's side: a BYE to each party (§15.1.1), as if
     /// the other had hung up, then its record.
     func hangUp(_ callID: String, cause: HangupCause, reason: String) {
-        guard let calls, let call = calls.registry.call(callID), call.phase == .answered else { return }
+        guard let calls, let call = calls.registry.call(callID), call.isAnswered else { return }
         finishCall(callID, status: 200, reason: reason, cause: cause, hangupBy: .server)
         let callerFrom = call.callerFrom
         let calleeTo = call.callerTo + (call.calleeTag.map { ";tag=\($0)" } ?? "")
@@ -133,7 +133,7 @@ extension SIPEngine {
 
     private func sendBye(to endpoint: CallEndpoint, requestURI: String, from: String, to: String, callID: String, cseq: UInt32, reason: String) {
         guard let calls, let sender = calls.network.sender(to: endpoint, from: eventLoop),
-            let own = calls.network.address(transport: endpoint.transport, ipv6: Self.isIPv6(endpoint.address))
+            let own = calls.network.address(transport: endpoint.transport, ipv6: endpoint.address.isIPv6)
         else { return }
         let via = "SIP/2.0/\(endpoint.transport.rawValue.uppercased()) \(own);branch=\(ProxyBranch.branch(loop: loopIndex));rport"
         guard let bytes = try? ProxyMessages.bye(requestURI: requestURI, via: via, from: from, to: to, callID: callID, cseq: cseq, reason: reason),
