@@ -109,6 +109,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Toll-fraud monitors: exact sliding-window counters per account, device and switch
+        // over facts about calls, thresholds with their actions, duplicate-alert suppression;
+        // pure logic with time passed in (no I/O, no clock, no logging). The server derives
+        // the facts from live calls and stored call records and carries out the actions.
+        .target(
+            name: "Fraud",
+            dependencies: [],
+            swiftSettings: strictSettings
+        ),
         // The composition root: what the command line calls into.
         .target(
             name: "SIPWarden",
@@ -179,6 +188,11 @@ let package = Package(
         .testTarget(
             name: "GuardTests",
             dependencies: ["Guard", "GeoIP", "SecurityEvents", "SIPCore", "SIPTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FraudTests",
+            dependencies: ["Fraud"],
             swiftSettings: strictSettings
         ),
         .testTarget(
