@@ -55,6 +55,9 @@ public struct SIPReplySender: Sendable {
 
     public var isActive: Bool { channel.isActive }
 
+    /// Whether this sender writes on the same socket or connection as `other`.
+    public func sharesChannel(with other: SIPReplySender) -> Bool { channel === other.channel }
+
     private func write(_ bytes: ByteBuffer, flush: Bool) {
         if let destination {
             let envelope = AddressedEnvelope(remoteAddress: destination, data: bytes)

@@ -44,6 +44,8 @@ public final class SIPEngine: SIPInboundProcessor {
     public let loopIndex: Int
     var proxy = ProxyState()
     var eventLoop: (any EventLoop)?
+    /// The socket or connection whose read is being handled: its read burst ends with a flush.
+    var reading: SIPReplySender?
     public internal(set) var statistics = EngineStatistics()
     var table: TransactionTable<TransactionContext>
     let routing: ResponseRouting
@@ -112,6 +114,8 @@ public final class SIPEngine: SIPInboundProcessor {
     // MARK: - Inbound
 
     public func process(_ inbound: SIPInbound, from peer: SIPPeer, replies: SIPReplySender) {
+        reading = replies
+        defer { reading = nil }
         switch inbound {
         case .datagram(let bytes):
             do throws(SIPParseError) {

@@ -1,16 +1,16 @@
 import SIPTransaction
 
-/// When answered calls must be ended (maximum duration, or their money runs out): a binary
-/// min-heap, so a tick looks at the earliest deadline only, however many calls are up. A
-/// call that ended earlier leaves its entry until that entry's deadline, where it is found
-/// gone and dropped.
-struct HangupSchedule: Sendable {
-    private var heap: [(deadline: SIPInstant, callID: String)] = []
+/// What the proxy must look at again at a given instant (a call's maximum duration, a ring
+/// timeout, a provider that has not answered yet): a binary min-heap, so a tick looks at the
+/// earliest deadline only, however many calls and forwardings are up. An entry whose call or
+/// leg ended earlier stays until its deadline, where the caller finds it gone and drops it.
+struct DeadlineSchedule<Key: Sendable>: Sendable {
+    private var heap: [(deadline: SIPInstant, key: Key)] = []
 
     var count: Int { heap.count }
 
-    mutating func add(_ callID: String, at deadline: SIPInstant) {
-        heap.append((deadline, callID))
+    mutating func add(_ key: Key, at deadline: SIPInstant) {
+        heap.append((deadline, key))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -20,11 +20,11 @@ struct HangupSchedule: Sendable {
         }
     }
 
-    /// Removes and returns the calls due at `now`, earliest first.
-    mutating func takeDue(_ now: SIPInstant) -> [String] {
-        var due: [String] = []
+    /// Removes and returns the keys due at `now`, earliest first.
+    mutating func takeDue(_ now: SIPInstant) -> [Key] {
+        var due: [Key] = []
         while let first = heap.first, first.deadline <= now {
-            due.append(first.callID)
+            due.append(first.key)
             let last = heap.removeLast()
             guard !heap.isEmpty else { break }
             heap[0] = last

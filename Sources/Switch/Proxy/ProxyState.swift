@@ -54,6 +54,10 @@ struct ProxyState: Sendable {
     var forwardings: [TransactionID: ProxyForwarding] = [:]
     /// Client transaction → the server transaction it forwards.
     var legOwners: [TransactionID: TransactionID] = [:]
-    /// Answered calls' deadlines (max duration, or when the money runs out).
-    var hangups = HangupSchedule()
+    /// Answered calls' deadlines (max duration, or when the money runs out), by Call-ID.
+    var hangups = DeadlineSchedule<String>()
+    /// Forwardings' ring timeouts, by server transaction.
+    var ringTimeouts = DeadlineSchedule<TransactionID>()
+    /// When a provider leg that has said nothing is given up, by client transaction.
+    var providerSilences = DeadlineSchedule<TransactionID>()
 }

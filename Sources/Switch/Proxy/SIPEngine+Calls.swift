@@ -160,6 +160,7 @@ extension SIPEngine {
             targets = [targets[0]]
         }
         proxy.forwardings[id] = forwarding
+        proxy.ringTimeouts.add(id, at: forwarding.ringDeadline)
         for target in targets { startLeg(id, target: target) }
     }
 

@@ -62,6 +62,9 @@ extension SIPEngine {
         forwarding.legs.append(ProxyLeg(clientID: output.id, target: target, via: via, started: now))
         proxy.forwardings[serverID] = forwarding
         proxy.legOwners[output.id] = serverID
+        if target.provider != nil {
+            proxy.providerSilences.add(output.id, at: now.advanced(byMilliseconds: Int64(calls.configuration.providerTimeoutMilliseconds)))
+        }
         carryOutFlushing(output)
     }
 
@@ -219,7 +222,7 @@ extension SIPEngine {
         guard let replies = table.context(of: serverID)?.replies,
             let bytes = try? ProxyMessages.forwardResponse(&response)
         else { return }
-        replies.sendNow(bytes)
+        sendProxied(bytes, by: replies)
     }
 
     /// The first 2xx: the call is answered.
@@ -300,34 +303,45 @@ extension SIPEngine {
     /// Timers the transactions do not keep: the ring timeout, a provider's silence, and
     /// answered calls' deadlines.
     func proxyTick(now: SIPInstant) {
-        for (serverID, forwarding) in proxy.forwardings where !forwarding.finalSent && !forwarding.answered {
-            if now >= forwarding.ringDeadline && !forwarding.ringTimedOut {
-                proxy.forwardings[serverID]?.ringTimedOut = true
-                proxy.forwardings[serverID]?.pending = []
-                cancelLegs(serverID)
-                advanceAfterFailure(serverID)
-                continue
-            }
-            guard let calls else { continue }
-            let silence = Int64(calls.configuration.providerTimeoutMilliseconds) * 1_000_000
-            for leg in forwarding.legs where leg.target.provider != nil && !leg.heardFrom && leg.finalStatus == nil
-                && now.nanoseconds - leg.started.nanoseconds >= silence
-            {
-                // A provider that says nothing at all is given up early, and the next tried.
-                legFailed(leg.clientID, status: 408)
-                if let output = table.transportError(leg.clientID, now: now) { carryOutIgnoringLeg(output) }
-            }
+        // Deadlines in heaps: a tick costs what is due, not what is up (a forwarding stays
+        // for 32 s after its answer, until its legs' transactions end).
+        for serverID in proxy.ringTimeouts.takeDue(now) {
+            guard let forwarding = proxy.forwardings[serverID], !forwarding.finalSent, !forwarding.answered, !forwarding.ringTimedOut
+            else { continue }
+            proxy.forwardings[serverID]?.ringTimedOut = true
+            proxy.forwardings[serverID]?.pending = []
+            cancelLegs(serverID)
+            advanceAfterFailure(serverID)
+        }
+        for clientID in proxy.providerSilences.takeDue(now) {
+            // A provider that says nothing at all is given up early, and the next tried.
+            guard let serverID = proxy.legOwners[clientID], let forwarding = proxy.forwardings[serverID],
+                !forwarding.finalSent, !forwarding.answered,
+                let leg = forwarding.legs.first(where: { $0.clientID == clientID }), !leg.heardFrom, leg.finalStatus == nil
+            else { continue }
+            legFailed(clientID, status: 408)
+            if let output = table.transportError(clientID, now: now) { carryOutIgnoringLeg(output) }
         }
         for callID in proxy.hangups.takeDue(now) { hangUp(callID, cause: .maxDuration, reason: "maximum call duration") }
     }
 }
 
 extension SIPEngine {
-    /// Carries out a transaction's actions and flushes at once. The proxy writes to channels
-    /// other than the one being read (the other party's socket or connection, or the caller's
-    /// after an answer was handed over from another loop), and only the channel being read
-    /// is flushed when its read burst ends.
+    /// Carries out a transaction's actions; see `sendProxied` for when they are flushed.
     func carryOutFlushing(_ output: TransactionTable<TransactionContext>.Output) {
-        carryOut(output, timerDriven: true)
+        carryOut(output, timerDriven: !willFlush(output.context.replies))
+    }
+
+    /// Sends what the proxy forwards. The proxy writes to channels other than the one being
+    /// read (the other party's connection, another socket, or any socket after an answer was
+    /// handed over from another loop or a timer fired), and only the channel being read is
+    /// flushed when its read burst ends: those writes are flushed at once. On the socket
+    /// being read they wait for the burst's end, so one system call sends them all.
+    func sendProxied(_ bytes: ByteBuffer, by sender: SIPReplySender) {
+        if willFlush(sender) { sender.send(bytes) } else { sender.sendNow(bytes) }
+    }
+
+    private func willFlush(_ sender: SIPReplySender) -> Bool {
+        reading.map { sender.sharesChannel(with: $0) } ?? false
     }
 }

@@ -57,7 +57,7 @@ extension SIPEngine {
             if method != .ack { sendStateless(LocalResponder.Answer(statusCode: 500), to: &request, peer: peer, replies: replies) }
             return
         }
-        sender.sendNow(bytes)
+        sendProxied(bytes, by: sender)
     }
 
     private func isOwnRoute(_ text: String, network: ProxyNetwork) -> Bool {
@@ -113,7 +113,7 @@ extension SIPEngine {
             let sender = calls.network.sender(to: CallEndpoint(transport: transport, address: address), from: eventLoop),
             let bytes = try? ProxyMessages.forwardResponse(&response)
         else { return }
-        sender.sendNow(bytes)
+        sendProxied(bytes, by: sender)
     }
 
     /// Ends an answered call from the switch's side: a BYE to each party (§15.1.1), as if
