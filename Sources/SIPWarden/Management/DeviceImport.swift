@@ -16,8 +16,12 @@ public struct DeviceImport: Sendable {
     static let reportedProblems = 20
 
     /// Imports `path`; without `accountReference` each device gets its own new account named
-    /// after it, with the secure defaults.
-    public func run(path: String, account accountReference: String?) throws(ManagementError) -> String {
+    /// after it, with the secure defaults. `maxCalls` (the text of `--max-calls`) sets every
+    /// device's concurrent-call limit instead of the default.
+    public func run(path: String, account accountReference: String?, maxCalls: String? = nil) throws(ManagementError) -> String {
+        let maxConcurrentCalls = try maxCalls.map { (text: String) throws(ManagementError) -> Int in
+            try OptionValue.integer(text, option: "--max-calls", in: DeviceSettings.maxCallsRange)
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw .usage("cannot read \(path)") }
         guard let text = String(data: data, encoding: .utf8) else { throw .usage("\(path) is not UTF-8 text") }
         let entries: [InjectionFile.Entry]
@@ -59,6 +63,7 @@ public struct DeviceImport: Sendable {
                 accountId: sharedAccount?.id ?? 0, username: entry.username, realm: session.auth.realm, ha1MD5: "", ha1SHA256: "",
                 createdAt: session.now)
             commands.setPassword(entry.password, of: &device)
+            if let maxConcurrentCalls { device.maxConcurrentCalls = maxConcurrentCalls }
             provisions.append(DeviceProvision(
                 device: device, newAccount: sharedAccount == nil ? Account(name: entry.username, createdAt: session.now) : nil))
         }

@@ -144,10 +144,12 @@ struct DeviceCommand: ParsableCommand {
         @OptionGroup var options: ManagementOptions
         @Argument(help: ArgumentHelp("The injection file.", valueName: "file")) var file: String
         @Option(help: ArgumentHelp("Put every device in this account (name or id).", valueName: "name|id")) var account: String?
+        @Option(name: .customLong("max-calls"), help: ArgumentHelp("Calls each device may have at once, 0-1000 (2 by default).", valueName: "n"))
+        var maxCalls: String?
 
         func run() async throws {
             try await options.run("device import") { session throws(ManagementError) in
-                try DeviceImport(session: session).run(path: file, account: account)
+                try DeviceImport(session: session).run(path: file, account: account, maxCalls: maxCalls)
             }
         }
     }

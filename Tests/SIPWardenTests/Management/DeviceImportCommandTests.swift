@@ -24,6 +24,18 @@ struct DeviceImportCommandTests {
         try sandbox.expectNoHA1Printed()
     }
 
+    @Test("--max-calls sets every imported device's limit; a value out of range imports nothing")
+    func maxCalls() throws {
+        let sandbox = try ManagementSandbox()
+        let file = try sandbox.write("trunks.csv", "t1;Secret-pass-01\nt2;Secret-pass-02\n")
+        try sandbox.fail(
+            ["device", "import", file, "--max-calls", "1001"], status: 2,
+            "sipwarden device import: --max-calls: 1001 is out of range; expected 0 to 1000")
+        #expect(try sandbox.database().devices(accountId: nil).isEmpty)
+        try sandbox.succeed(["device", "import", file, "--max-calls", "30"])
+        #expect(try sandbox.database().devices(accountId: nil).map(\.maxConcurrentCalls) == [30, 30])
+    }
+
     @Test("one bad line and nothing is imported; every bad line is named")
     func allOrNothing() throws {
         let sandbox = try ManagementSandbox()
