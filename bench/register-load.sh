@@ -92,13 +92,8 @@ gen_pids=()
 
 log() { printf 'register-load: %s\n' "$*" >&2; }
 
-# One benchmark at a time on this machine: two runs side by side measure each other.
-bench_lock=${BENCH_LOCK:-/tmp/sipwarden-bench.lock}
-exec 9>"$bench_lock"
-if ! flock -n 9; then
-    log "another benchmark holds $bench_lock: waiting for it (at most an hour)"
-    flock -w 3600 9 || { log "still locked after an hour"; exit 1; }
-fi
+. "$root/bench/lib/bench-common.sh"
+. "$root/scripts/lib/free-port.sh"
 
 cleanup() {
     local status=$?
@@ -109,53 +104,21 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
+bench_lock
 
 # --- Tools -----------------------------------------------------------------------------
-
-apt_install() {
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1 \
-        || { $sudo apt-get update >>"$out/apt.log" 2>&1 && $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1; }
-}
 
 command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt_install sip-tester; }
 command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
 command -v sqlite3 >/dev/null 2>&1 || { log "installing sqlite3"; apt_install sqlite3; }
 [ -x /usr/bin/time ] || { log "installing time"; apt_install time; }
-if [[ " $servers " == *" kamailio "* ]]; then
-    if ! command -v kamailio >/dev/null 2>&1 && [ ! -x /usr/sbin/kamailio ]; then
-        log "installing kamailio"
-        apt_install kamailio
-    fi
-    if [ ! -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ]; then
-        log "installing kamailio-sqlite-modules"
-        apt_install kamailio-sqlite-modules
-    fi
-fi
-kamailio_bin=$(command -v kamailio || echo /usr/sbin/kamailio)
-kamcmd_bin=$(command -v kamcmd || echo /usr/sbin/kamcmd)
-schema_dir=/usr/share/kamailio/db_sqlite
+kamailio_bin=kamailio
+if [[ " $servers " == *" kamailio "* ]]; then install_kamailio; fi
 
 # SIPWarden: skipped (loudly) when it cannot take part yet.
-sipwarden_bin=""
 sipwarden_skip=""
 if [[ " $servers " == *" sipwarden "* ]]; then
-    if [ -n "${SERVER_BINARY:-}" ]; then
-        sipwarden_bin=$SERVER_BINARY
-    else
-        log "swift build -c release --product sipwarden"
-        if swift build -c release --product sipwarden >"$out/build.log" 2>&1; then
-            sipwarden_bin="$root/.build/release/sipwarden"
-        else
-            tail -30 "$out/build.log" >&2
-            sipwarden_skip="the release build failed (see $out/build.log)"
-        fi
-    fi
-    if [ -z "$sipwarden_skip" ] && [ ! -x "$sipwarden_bin" ]; then
-        sipwarden_skip="no executable at $sipwarden_bin"
-    fi
+    find_sipwarden
     if [ -z "$sipwarden_skip" ] && ! "$sipwarden_bin" device import --help >/dev/null 2>&1; then
         sipwarden_skip="$sipwarden_bin has no 'device import' command yet"
     fi
@@ -165,22 +128,6 @@ if [[ " $servers " == *" sipwarden "* ]]; then
     fi
 fi
 [ -n "$servers" ] || { log "no server left to measure"; exit 1; }
-
-# A loopback port free for both UDP and TCP, outside the ephemeral range.
-used_ports=" "
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 12000))
-        case "$used_ports" in *" $port "*) continue ;; esac
-        if [ -z "$(ss -Htuan "( sport = :$port )" 2>/dev/null)" ]; then
-            used_ports+="$port "
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
 
 # --- Users -----------------------------------------------------------------------------
 
@@ -217,55 +164,6 @@ PY
 
 # --- Measurements ----------------------------------------------------------------------
 
-# utime+stime (clock ticks) of every thread of every given process, one "id name ticks" per
-# line; the name is the thread's (sipwarden) or the process's role (Kamailio, from roles.txt).
-task_ticks() {
-    local pid task roles="$out/$server_name/roles.txt"
-    [ -f "$roles" ] || : >"$roles"
-    for pid in "$@"; do
-        for task in /proc/"$pid"/task/*/stat; do
-            [ -r "$task" ] || continue
-            awk -v roles="$roles" 'BEGIN { while ((getline r < roles) > 0) { split(r, a, " "); role[a[1]] = a[2] } }
-                { line = $0; name = line; sub(/^[0-9]+ \(/, "", name); sub(/\) .*$/, "", name);
-                  sub(/^.*\) /, "", line); split(line, f, " ");
-                  gsub(/ /, "_", name); if ($1 in role) name = role[$1]; print $1, name, f[12] + f[13] }' "$task" 2>/dev/null || true
-        done
-    done
-}
-
-# Kamailio's processes by role ("PID role"): udp0, udp1, timer, slowtimer, ctl, tcpmain...
-kamailio_roles() {
-    "$kamcmd_bin" -s "unix:$out/kamailio/ctl" core.psx 2>/dev/null | awk '
-        /PID:/ { pid = $2 }
-        /DSC:/ { d = $0; sub(/.*DSC: /, "", d)
-                 if (d ~ /^udp receiver child=/) { sub(/^udp receiver child=/, "", d); sub(/ .*/, "", d); d = "udp" d }
-                 else if (d ~ /^tcp receiver/) { sub(/.*child=/, "", d); d = "tcp" d }
-                 else if (d ~ /^main process/) d = "main"
-                 else { gsub(/ process/, "", d); gsub(/ /, "", d) }
-                 print pid, d }'
-}
-
-# The server's processes: sipwarden is one process; Kamailio is a main process and its children.
-server_processes() {
-    [ -n "$server_pid" ] || return 0
-    echo "$server_pid"
-    if [ "$server_name" = kamailio ]; then
-        ps -o pid= --ppid "$server_pid" 2>/dev/null | tr -d ' '
-    fi
-}
-
-# "RSS_KB PSS_KB" summed over the server's processes.
-server_memory() {
-    local rss=0 pss=0 pid r p
-    for pid in $(server_processes); do
-        r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
-        p=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
-        rss=$((rss + ${r:-0}))
-        pss=$((pss + ${p:-0}))
-    done
-    echo "$rss $pss"
-}
-
 # Kamailio's shared-memory allocator: bytes used.
 kamailio_shm_used() {
     "$kamcmd_bin" -s "unix:$out/kamailio/ctl" core.shmmem 2>/dev/null | awk '$1 == "used:" { print $2 }'
@@ -286,21 +184,6 @@ bindings_in_database() {
         | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?" ;;
     esac
 }
-
-# Kernel receive-buffer drops on the sockets bound to local UDP port $1.
-port_drops() {
-    awk -v port="$(printf ':%04X' "$1")" 'NR > 1 && substr($2, length($2) - 4) == port { d += $NF } END { print d + 0 }' /proc/net/udp
-}
-
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col) print last; else print 0 }' "$1"
-}
-
-now() { date +%s.%N; }
-
-# Busy clock ticks of the whole machine so far (all CPUs: user, nice, system, irq, softirq, steal).
-machine_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
 # --- Servers ---------------------------------------------------------------------------
 
@@ -334,13 +217,7 @@ EOF
         log "sipwarden: $users devices imported in $((SECONDS - t0)) s"
         ;;
     kamailio)
-        rm -f "$dir/kamailio.sqlite"*
-        for table in standard auth_db usrloc; do
-            sqlite3 "$dir/kamailio.sqlite" <"$schema_dir/$table-create.sql"
-        done
-        sqlite3 "$dir/kamailio.sqlite" 'PRAGMA journal_mode = WAL;' >/dev/null
-        sqlite3 "$dir/kamailio.sqlite" <"$out/subscriber.sql"
-        log "kamailio: $(sqlite3 "$dir/kamailio.sqlite" 'SELECT count(*) FROM subscriber;') subscribers (HA1 only) in $dir/kamailio.sqlite"
+        kamailio_database "$dir"
         ;;
     esac
 }
@@ -349,46 +226,13 @@ start_server() {
     local name=$1 dir="$out/$1"
     server_name=$name
     case "$name" in
-    sipwarden)
-        "$sipwarden_bin" serve --config "$dir/sipwarden.yaml" --data-dir "$dir/data" >"$dir/server.log" 2>&1 &
-        server_pid=$!
-        server_version=$("$sipwarden_bin" --version 2>/dev/null || echo "release build")
-        ;;
-    kamailio)
-        "$kamailio_bin" -f "$root/bench/kamailio/registrar.cfg" \
-            -A "DBURL=\"sqlite:///$dir/kamailio.sqlite\"" -A "CTLSOCK=\"unix:$dir/ctl\"" \
-            -A "REALM=\"$realm\"" -A "UL_TIMER=$ul_timer" -A "UL_DB_MODE=$ul_db_mode" \
-            -l "udp:127.0.0.1:$server_port" -n "$threads" \
-            -DD -E -Y "$dir" -P "$dir/kamailio.pid" -m 256 -M 16 -x fm -w "$dir" >"$dir/server.log" 2>&1 &
-        server_pid=$!
-        server_version=$("$kamailio_bin" -v 2>/dev/null | head -1 | awk '{print $3}')
-        ;;
+    sipwarden) start_sipwarden "$dir" ;;
+    kamailio) start_kamailio "$dir" "$root/bench/kamailio/registrar.cfg" 256 -A "UL_TIMER=$ul_timer" -A "UL_DB_MODE=$ul_db_mode" ;;
     esac
-    # Ready when a single OPTIONS gets its 200.
-    local probe_port
-    probe_port=$(free_port)
-    for _ in $(seq 40); do
-        kill -0 "$server_pid" 2>/dev/null || { cat "$dir/server.log" >&2; log "$name exited"; server_pid=""; return 1; }
-        if (cd "$dir" && sipp "127.0.0.1:$server_port" -sf "$root/bench/sipp/options-bench.xml" -i 127.0.0.1 -p "$probe_port" \
-            -m 1 -nostdin -timeout 3s -timeout_error -recv_timeout 500 -nr >/dev/null 2>&1); then
-            log "$name ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
-            sleep 1  # let start-up allocations settle before the first memory reading
-            if [ "$name" = kamailio ]; then kamailio_roles >"$dir/roles.txt"; fi
-            return 0
-        fi
-        sleep 0.25
-    done
-    log "$name never answered"
-    return 1
-}
-
-stop_server() {
-    [ -n "$server_pid" ] || return 0
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
+    wait_ready "$server_port" "$dir/server.log" || return 1
+    log "$name ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
+    sleep 1  # let start-up allocations settle before the first memory reading
+    if [ "$name" = kamailio ]; then kamailio_roles "unix:$dir/ctl" >"$dir/roles.txt"; fi
 }
 
 # --- One step --------------------------------------------------------------------------
@@ -445,8 +289,7 @@ run_step() {
     local failed=$((planned - ok))
     local elapsed server_ticks busiest
     elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-    awk 'NR == FNR { before[$1] = $3; next } { d = $3 - before[$1]; if (d > 0) print d, $2 }' \
-        "$dir/ticks.before" "$dir/ticks.after" | sort -rn >"$dir/tasks.txt"
+    task_deltas "$dir/ticks.before" "$dir/ticks.after" >"$dir/tasks.txt"
     server_ticks=$(awk '{ s += $1 } END { print s + 0 }' "$dir/tasks.txt")
     busiest=$(awk -v e="$elapsed" -v hz="$clk_tck" '{ printf "%s%s %.0f", (n++ ? ", " : ""), $2, 100 * $1 / hz / e; if (n == 3) exit }' "$dir/tasks.txt")
     local failed_pct server_cpu gen_cpu_pct reg_rate verdict note="" cpu_per_reg other_cpu
@@ -503,10 +346,7 @@ run_rate() {
 
 printf 'server\tstep\ttarget/s\toffered/s\tregistered/s\tok\tfailed\tfailed%%\tserver CPU%%\tbusiest %%\tserver CPU us/registration\tSIPp CPU%%\tother CPU%%\tserver socket drops\tseconds\tverdict\tnote\n' >"$results"
 {
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
-    echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1); kamailio $("$kamailio_bin" -v 2>/dev/null | head -1 | awk '{print $3}')"
-    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    machine_context
     echo "users: $users, realm \"$realm\", fill ${fill_rate}/s, ramp: $rates then bisection to ${resolution}/s (at least ${min_step_seconds}s and every user once per step)"
     echo "fail limit ${fail_limit}%, min offered ${min_offered}%, recv timeout ${recv_timeout}ms, no retransmissions, threads/workers $threads, generators ${generators[*]}"
     echo "kamailio: usrloc db_mode $ul_db_mode, write-back every ${ul_timer}s, auth_db on SQLite (WAL), UDP receive buffer up to 4 MB"
