@@ -224,6 +224,13 @@ extension AppDatabase {
                 t.add(column: "deniedPrefixes", .jsonText).notNull().defaults(to: "[]")
             }
         }
+        migrator.registerMigration("v6 device aliases") { db in
+            // Extensions other than the username that ring the device (RFC 3261 user parts),
+            // unique across usernames and aliases: checked by the management commands.
+            try db.alter(table: "device") { t in
+                t.add(column: "aliases", .jsonText).notNull().defaults(to: "[]")
+            }
+        }
         return migrator
     }
 }

@@ -25,6 +25,7 @@ struct AppDatabaseTests {
                 "v3 bans, allowed networks, guard status",
                 "v4 outbound routes",
                 "v5 call records, rates, account call limits",
+                "v6 device aliases",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }

@@ -14,8 +14,12 @@ enum CallerDirectoryLoader {
         var credentials: [DeviceCredentials] = []
         credentials.reserveCapacity(devices.count)
         var otherRealm: [String] = []
+        var aliases: [String: String] = [:]
         for device in devices {
             guard let id = device.id else { continue }
+            // The commands keep aliases unique; should two devices still claim one (two
+            // commands at once), the first by username keeps it.
+            for alias in device.aliases where aliases[alias] == nil { aliases[alias] = device.username }
             if device.realm != realm { otherRealm.append(device.username) }
             credentials.append(DeviceCredentials(
                 id: id, accountId: device.accountId, username: device.username, realm: device.realm,
@@ -37,7 +41,7 @@ enum CallerDirectoryLoader {
         }
         var dids: [String: Int64] = [:]
         for did in try database.dids() { dids[did.number] = did.deviceId }
-        return CallerDirectory(devices: credentials, providers: endpoints, dids: dids)
+        return CallerDirectory(devices: credentials, providers: endpoints, dids: dids, aliases: aliases)
     }
 
     /// The addresses of an IP literal or a host name (every A and AAAA record).

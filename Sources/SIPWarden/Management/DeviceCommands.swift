@@ -20,6 +20,7 @@ public struct DeviceCommands: Sendable {
         try Self.checkUsername(username)
         var device = Device(accountId: 0, username: username, realm: session.auth.realm, ha1MD5: "", ha1SHA256: "", createdAt: session.now)
         try apply(settings, to: &device)
+        try checkAliases(of: device)
         var newAccount: Account?
         var accountName = username
         if let reference = settings.account {
@@ -90,6 +91,7 @@ public struct DeviceCommands: Sendable {
             ("max contacts", String(device.maxContacts)),
             ("max calls", String(device.maxConcurrentCalls)),
             ("allowed networks", Self.networksText(device)),
+            ("aliases", device.aliases.isEmpty ? "none" : device.aliases.joined(separator: ", ")),
             ("registrations", String(registrations)),
             ("DIDs", dids.isEmpty ? "none" : dids.joined(separator: ", ")),
             ("created", device.createdAt.iso8601),
@@ -100,6 +102,7 @@ public struct DeviceCommands: Sendable {
         if settings == DeviceSettings(), source == nil { throw .usage("nothing to change: give at least one option") }
         var device = try session.device(username)
         try apply(settings, to: &device)
+        try checkAliases(of: device)
         if let reference = settings.account { device.accountId = try session.account(reference).id ?? 0 }
         var password: String?
         if let source {
@@ -157,9 +160,36 @@ public struct DeviceCommands: Sendable {
         if settings.clearAllowedNetworks, !settings.allowedNetworks.isEmpty {
             throw .usage("give --allowed-network or --clear-allowed-networks, not both")
         }
+        if let text = settings.aliases { device.aliases = try Self.aliases(text) }
         if settings.clearAllowedNetworks { device.allowedNetworks = [] }
         if !settings.allowedNetworks.isEmpty {
             device.allowedNetworks = try OptionValue.networks(settings.allowedNetworks, option: "--allowed-network")
+        }
+    }
+
+    /// `--aliases`: comma-separated RFC 3261 user parts, each at most once; empty clears.
+    static func aliases(_ text: String) throws(ManagementError) -> [String] {
+        var aliases: [String] = []
+        for part in text.split(separator: ",") {
+            let alias = part.trimmingCharacters(in: .whitespaces)
+            guard !alias.isEmpty else { continue }
+            if let problem = SIPUsername.problem(alias) { throw .usage("--aliases: \(PrintableText.escape(alias)): \(problem)") }
+            if !aliases.contains(alias) { aliases.append(alias) }
+        }
+        guard aliases.count <= DeviceSettings.maxAliases else { throw .usage("--aliases: at most \(DeviceSettings.maxAliases) aliases") }
+        return aliases
+    }
+
+    /// An extension rings one device: an alias may not be another device's username or alias,
+    /// nor this device's own username.
+    func checkAliases(of device: Device) throws(ManagementError) {
+        guard !device.aliases.isEmpty else { return }
+        if device.aliases.contains(device.username) { throw .refused("alias \(device.username) is the device's own username") }
+        let others = try session.storage { try session.database.devices(accountId: nil) }.filter { $0.username != device.username }
+        for alias in device.aliases {
+            if let owner = others.first(where: { $0.username == alias || $0.aliases.contains(alias) }) {
+                throw .refused("alias \(alias) already rings device \(owner.username)")
+            }
         }
     }
 
@@ -181,6 +211,7 @@ public struct DeviceCommands: Sendable {
             ("maxContacts", .integer(device.maxContacts)),
             ("maxCalls", .integer(device.maxConcurrentCalls)),
             ("allowedNetworks", .array(device.allowedNetworks.map { .string($0) })),
+            ("aliases", .array(device.aliases.map { .string($0) })),
             ("registrations", .integer(registrations)),
             ("dids", .array(dids.map { .string($0) })),
             ("createdAt", .string(device.createdAt.iso8601)),

@@ -8,10 +8,12 @@ public struct DeviceSettings: Sendable, Equatable {
     public var allowedNetworks: [String]
     public var clearAllowedNetworks: Bool
     public var maxCalls: String?
+    /// Comma-separated extensions; empty clears them.
+    public var aliases: String?
 
     public init(
         account: String? = nil, callerID: String? = nil, maxContacts: String? = nil, allowedNetworks: [String] = [],
-        clearAllowedNetworks: Bool = false, maxCalls: String? = nil
+        clearAllowedNetworks: Bool = false, maxCalls: String? = nil, aliases: String? = nil
     ) {
         self.account = account
         self.callerID = callerID
@@ -19,10 +21,12 @@ public struct DeviceSettings: Sendable, Equatable {
         self.allowedNetworks = allowedNetworks
         self.clearAllowedNetworks = clearAllowedNetworks
         self.maxCalls = maxCalls
+        self.aliases = aliases
     }
 
     /// RFC 3261 §10.3 lets a registrar bound the bindings of an address-of-record; more than
     /// a hundred phones on one identity is a mistake or an attack.
     static let maxContactsRange = 1...100
     static let maxCallsRange = 0...1_000
+    static let maxAliases = 20
 }

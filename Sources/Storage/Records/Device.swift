@@ -15,6 +15,8 @@ public struct Device: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     /// CIDR networks the device may register and call from; empty means anywhere.
     public var allowedNetworks: [String]
     public var maxConcurrentCalls: Int
+    /// Other extensions that ring it (short numbers like "1001"), besides its username.
+    public var aliases: [String]
     public var createdAt: Date
 
     public init(
@@ -28,6 +30,7 @@ public struct Device: Codable, Sendable, Equatable, FetchableRecord, MutablePers
         self.maxContacts = 3
         self.allowedNetworks = []
         self.maxConcurrentCalls = 2
+        self.aliases = []
         self.createdAt = createdAt
     }
 

@@ -11,8 +11,12 @@ public final class CallerDirectory: Sendable {
     public let providers: ProviderMatcher
     /// Local numbers (DIDs) and the device each rings.
     public let dids: [String: Int64]
+    /// Devices' other extensions: alias → username.
+    public let aliases: [String: String]
 
-    public init(devices: [DeviceCredentials] = [], providers: [ProviderEndpoint] = [], dids: [String: Int64] = [:]) {
+    public init(
+        devices: [DeviceCredentials] = [], providers: [ProviderEndpoint] = [], dids: [String: Int64] = [:], aliases: [String: String] = [:]
+    ) {
         var byName: [String: DeviceCredentials] = [:]
         byName.reserveCapacity(devices.count)
         for device in devices { byName[device.username] = device }
@@ -20,9 +24,15 @@ public final class CallerDirectory: Sendable {
         self.devicesById = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.providers = ProviderMatcher(providers)
         self.dids = dids
+        self.aliases = aliases
     }
 
     public func device(username: String) -> DeviceCredentials? { devices[username] }
+
+    /// The username of the device an extension rings: its own username first, else an alias.
+    public func extensionOwner(_ userPart: String) -> String? {
+        devices[userPart]?.username ?? aliases[userPart]
+    }
 
     public func provider(ip: [UInt8], port: Int, transport: SIPTransportKind) -> ProviderEndpoint? {
         providers.isEmpty ? nil : providers.match(ip: ip, port: port, transport: transport)

@@ -35,7 +35,7 @@ extension SIPEngine {
             origin = .inbound
         }
         let decision = routing.plan.decide(
-            record.dialledNumber, origin: origin, isLocal: { directory.devices[$0]?.username }, did: { directory.dids[$0] })
+            record.dialledNumber, origin: origin, isLocal: { directory.extensionOwner($0) }, did: { directory.dids[$0] })
         var targets: [LegTarget] = []
         var calleeDeviceId: Int64?
         var tariff: Tariff?

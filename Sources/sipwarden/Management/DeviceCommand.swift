@@ -28,11 +28,15 @@ struct DeviceCommand: ParsableCommand {
         var allowedNetworks: [String] = []
         @Option(name: .customLong("max-calls"), help: ArgumentHelp("Calls it may have at once, 0-1000 (2 for a new device).", valueName: "n"))
         var maxCalls: String?
+        @Option(
+            name: .customLong("aliases"),
+            help: ArgumentHelp("Other extensions that ring it, comma-separated, like 1001,200 (at most 20; empty to clear).", valueName: "list"))
+        var aliases: String?
 
         func settings(account: String?, clearAllowedNetworks: Bool = false) -> DeviceSettings {
             DeviceSettings(
                 account: account, callerID: callerID, maxContacts: maxContacts, allowedNetworks: allowedNetworks,
-                clearAllowedNetworks: clearAllowedNetworks, maxCalls: maxCalls)
+                clearAllowedNetworks: clearAllowedNetworks, maxCalls: maxCalls, aliases: aliases)
         }
     }
 

@@ -114,6 +114,28 @@ struct DeviceCommandTests {
         #expect(try sandbox.database().devices(accountId: nil).count == 1)
     }
 
+    @Test("aliases ring one device each: another device's username or alias is refused; set replaces, empty clears")
+    func aliases() throws {
+        let sandbox = try ManagementSandbox()
+        try sandbox.succeed(["device", "add", "alice", "--generate", "--aliases", "1001, 200,1001"])
+        #expect(try sandbox.database().device(username: "alice")?.aliases == ["1001", "200"])
+        try sandbox.fail(["device", "add", "bob", "--generate", "--aliases", "200"], status: 1,
+                         "sipwarden device add: alias 200 already rings device alice")
+        try sandbox.fail(["device", "add", "bob", "--generate", "--aliases", "alice"], status: 1,
+                         "sipwarden device add: alias alice already rings device alice")
+        try sandbox.fail(["device", "set", "alice", "--aliases", "alice"], status: 1,
+                         "sipwarden device set: alias alice is the device's own username")
+        try sandbox.fail(["device", "set", "alice", "--aliases", "10%G1"], status: 2,
+                         "sipwarden device set: --aliases: 10%G1: the username has a \"%\" not followed by two hex digits (RFC 3261 §25.1 escaped)")
+        try sandbox.succeed(["device", "add", "bob", "--generate", "--aliases", "300"])
+        try sandbox.succeed(["device", "set", "alice", "--aliases", "1002"])
+        let json = try #require(try ManagementSandbox.json(try sandbox.succeed(["device", "show", "alice", "--json"])) as? [String: Any])
+        #expect(json["aliases"] as? [String] == ["1002"])
+        try sandbox.succeed(["device", "set", "alice", "--aliases", ""])
+        #expect(try sandbox.database().device(username: "alice")?.aliases == [])
+        #expect(try sandbox.database().devices(accountId: nil).count == 2)
+    }
+
     @Test("list, show and their JSON; set and remove")
     func listShowSetRemove() throws {
         let sandbox = try ManagementSandbox()
@@ -145,7 +167,7 @@ struct DeviceCommandTests {
         #expect(shown["dids"] as? [String] == ["+15551230001"])
         #expect(shown["callerID"] is NSNull)
         #expect(Set(shown.keys) == ["id", "username", "accountId", "account", "realm", "password", "callerID", "maxContacts", "maxCalls",
-                                    "allowedNetworks", "registrations", "dids", "createdAt"])
+                                    "allowedNetworks", "aliases", "registrations", "dids", "createdAt"])
         let text = try sandbox.succeed(["device", "show", "alice"])
         #expect(text.contains("registrations:     1\n") && text.contains("account:           acme (id 1)\n"), "\(text)")
 
