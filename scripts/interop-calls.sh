@@ -12,6 +12,8 @@
 #      credentials, 1 s of talk, BYE): every call successful, and once written, exactly
 #      CALLS records with cause answered-normal-clearing, caller and callee named, and a
 #      duration of 0.9-3 s each;
+#   1b. alias: callee also answers to 2001; caller dials 2001: the call reaches callee and
+#      its record names callee as the destination;
 #   2. John Doe: the seed's INVITE for 0033147310370 from 127.0.0.20, without credentials:
 #      never answered, never reaches a provider, recorded (cause scanner-detected, source
 #      127.0.0.20, User-Agent "John Doe");
@@ -108,7 +110,7 @@ pocket_password=$(password)
     cli account add acme --balance 100 --max-calls 1000
     cli account add cheap --balance 0.05
     printf '%s\n' "$caller_password" | cli device add caller --account acme --max-calls 1000 --password-stdin
-    printf '%s\n' "$callee_password" | cli device add callee --account acme --max-calls 1000 --password-stdin
+    printf '%s\n' "$callee_password" | cli device add callee --account acme --max-calls 1000 --aliases 2001 --password-stdin
     printf '%s\n' "$pocket_password" | cli device add pocket --account cheap --max-calls 5 --password-stdin
     cli provider add down --host 127.0.0.1 --port "$down_port"
     cli provider add up --host 127.0.0.1 --port "$up_port"
@@ -188,6 +190,21 @@ if [ "$ok" = "$calls" ] && [ "$failed" = 0 ] && [ "$have" = "$calls" ] && [ "$ch
     result device-to-device pass "$ok/$calls calls, $have records, durations 0.9-3 s"
 else
     result device-to-device FAIL "successful $ok/$calls, failed $failed, records $have, wrong records $check"
+fi
+
+# --- 1b. An alias ----------------------------------------------------------------------
+
+sipp_run alias -sf "$scenarios/call-uac.xml" -inf "$work/caller.csv" -key callee 2001 -m 1 -d 200 || true
+ok=$(stat_column "$work/alias/stat.csv" 'SuccessfulCall(C)')
+have=$(wait_records $((calls + 1)) --device caller --cause answered-normal-clearing)
+check=$(records --device caller --cause answered-normal-clearing | python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin) if r["dialledNumber"] == "2001"]
+print("ok" if len(rows) == 1 and rows[0]["destination"] == "callee" and rows[0]["destinationKind"] == "device" else "bad %s" % rows)')
+if [ "$ok" = 1 ] && [ "$check" = ok ]; then
+    result alias pass "a call to 2001 rang callee and was recorded"
+else
+    result alias FAIL "successful $ok, record: $check"
 fi
 
 # --- Providers for the next steps ------------------------------------------------------
@@ -304,8 +321,8 @@ server_pid=""
 wait "$load_pid" || true
 completed=$(stat_column "$work/load/stat.csv" 'SuccessfulCall(C)')
 total=$(records --device caller --cause answered-normal-clearing | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-# Records of this batch: everything answered beyond step 1 and the failover call.
-batch=$((total - calls - 1))
+# Records of this batch: everything answered beyond step 1, the alias call and the failover call.
+batch=$((total - calls - 2))
 if [ "$server_status" = 0 ] && [ "$completed" != "?" ] && [ "$completed" -gt 0 ] && [ "$batch" -ge "$completed" ]; then
     result sigterm-under-load pass "exit 0; $completed calls completed, $batch records"
 else
