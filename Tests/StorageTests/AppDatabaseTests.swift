@@ -1,5 +1,6 @@
 import Foundation
-import Storage
+import GRDB
+@testable import Storage
 import Testing
 
 @Suite("AppDatabase")
@@ -88,9 +89,30 @@ struct AppDatabaseTests {
         device = try database.insert(device)
         #expect(try database.device(username: "alice") == device)
         device.maxConcurrentCalls = 0
+        device.aliases = ["1001", "200"]
         try database.update(device)
         let id = try #require(device.id)
         #expect(try database.device(id: id)?.maxConcurrentCalls == 0)
+        #expect(try database.device(id: id)?.aliases == ["1001", "200"])
+    }
+
+    @Test("a data directory created by v5 migrates to v6: existing devices have no aliases")
+    func migratesV5Devices() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let queue = try DatabaseQueue(path: (directory as NSString).appendingPathComponent(AppDatabase.fileName))
+            try AppDatabase.migrator.migrate(queue, upTo: "v5 call records, rates, account call limits")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO account (name, createdAt) VALUES ('acme', ?)", arguments: [Self.now])
+                try db.execute(
+                    sql: "INSERT INTO device (accountId, username, realm, ha1MD5, ha1SHA256, createdAt) VALUES (1, 'alice', 'r', 'a', 'b', ?)",
+                    arguments: [Self.now])
+            }
+        }
+        let database = try AppDatabase.open(dataDirectory: directory)
+        #expect(try database.appliedMigrations().last == "v6 device aliases")
+        #expect(try database.device(username: "alice")?.aliases == [])
     }
 
     static func device(_ accountID: Int64, _ username: String) -> Device {
