@@ -5,8 +5,8 @@
 #
 # One call (scripts/sipp/call-uac.xml and call-uas.xml): INVITE, 407, ACK; INVITE with
 # credentials, 100, INVITE relayed to the callee, 180, RING_MS of ringing, 200 (the proxy's
-# Record-Route), ACK through the proxy, HOLD_MS of talk, BYE through the proxy, 200. Three transactions through
-# the proxy plus the challenge: 7 requests and 8 responses in, as many out.
+# Record-Route), ACK through the proxy, HOLD_MS of talk, BYE through the proxy, 200: the
+# proxy receives 5 requests and 3 responses and sends 3 requests and 5 responses per call.
 #
 # Setup:
 #   - Callers: CALLERS (10,000) devices dev000001... with random 20-character passwords, each
@@ -20,7 +20,7 @@
 #   - SIPWarden: callers imported with `sipwarden device import --max-calls 10` (each its own
 #     account, with its default limit of 10 calls): a call whose BYE was lost in an overloaded
 #     step stays up until its maximum duration, and with the default 2 calls per device those
-#     would make the next steps refuse callers 486;
+#     would make the next steps refuse callers 486; the
 #     callees in account "bench" (1000 calls at once each, 10000 for the account); UDP only,
 #     server.threads = THREADS (2), MD5 challenges first (SIPp answers the first only), the
 #     generators trusted by the Guard (else it bans them as a flood). It writes a call record
@@ -43,8 +43,8 @@
 # FAIL_LIMIT_PCT (0.1) % and the generators offered >= MIN_OFFERED_PCT (97) % of the rate. The
 # ramp stops at the first failing step (RAMP_ALL=1: runs every rate), then the rate is bisected
 # between the last step that passed and the first that failed, down to RESOLUTION (100).
-# CPU: utime+stime of the server's threads/processes from /proc, the SIPp processes' (both UACs
-# and the UAS) and what the rest of the machine used ("other"; a step where it exceeds
+# CPU: utime+stime of the server's threads/processes from /proc, the SIPp processes' (the UACs
+# and the UASs) and what the rest of the machine used ("other"; a step where it exceeds
 # NOISY_CPU_PCT (20) % is marked noisy), each as % of one core over the step's wall time.
 # Memory: the server's RSS (SIPWarden) or summed PSS (Kamailio) after each step.
 #
@@ -56,10 +56,11 @@
 # RESOLUTION (100), MIN_STEP_SECONDS (20), RING_MS (100), HOLD_MS (1000), RECV_TIMEOUT_MS (4000),
 # FAIL_LIMIT_PCT (0.1), MIN_OFFERED_PCT (97), NOISY_CPU_PCT (20), RAMP_ALL (0), THREADS (2),
 # REALM (sipwarden), TRANSACTIONS (300000: SIPWarden's sip.transactions.max per thread),
-# KAMAILIO_SHM_MB (1536), DRAIN_SECONDS (35: the pause after each step, so that no step inherits the transactions and
-# calls of the one before: SIPWarden keeps an answered INVITE's transactions for 32 s), TRACE=1 (every
-# SIPp message in messages.log files: large, for looking into failures), SERVERS ("sipwarden kamailio"), SERVER_BINARY (this sipwarden binary, no
-# build), OUT_DIR, BENCH_LOCK (/tmp/sipwarden-bench.lock: one benchmark at a time).
+# KAMAILIO_SHM_MB (1536), DRAIN_SECONDS (35: the pause after each step, so that no step
+# inherits the transactions and calls of the one before: SIPWarden keeps an answered
+# INVITE's transactions for 32 s), TRACE=1 (every SIPp message in messages.log files: large,
+# for looking into failures), SERVERS ("sipwarden kamailio"), SERVER_BINARY (this sipwarden
+# binary, no build), OUT_DIR, BENCH_LOCK (/tmp/sipwarden-bench.lock: one benchmark at a time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
