@@ -91,21 +91,7 @@ else
     sipwarden_bin="$root/.build/release/sipwarden"
 fi
 
-# A loopback port free for both UDP and TCP, outside the ephemeral range.
-used_ports=" "
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 12000))
-        case "$used_ports" in *" $port "*) continue ;; esac
-        if [ -z "$(ss -Htuan "( sport = :$port )" 2>/dev/null)" ]; then
-            used_ports+="$port "
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
+. "$root/scripts/lib/free-port.sh"
 
 # --- Measurements ----------------------------------------------------------------------
 

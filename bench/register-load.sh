@@ -108,12 +108,7 @@ bench_lock
 
 # --- Tools -----------------------------------------------------------------------------
 
-command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt_install sip-tester; }
-command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
-command -v sqlite3 >/dev/null 2>&1 || { log "installing sqlite3"; apt_install sqlite3; }
-[ -x /usr/bin/time ] || { log "installing time"; apt_install time; }
-kamailio_bin=kamailio
-if [[ " $servers " == *" kamailio "* ]]; then install_kamailio; fi
+install_bench_tools
 
 # SIPWarden: skipped (loudly) when it cannot take part yet.
 sipwarden_skip=""
@@ -287,19 +282,10 @@ run_step() {
     done
     local planned=$((per_gen_calls * count))
     local failed=$((planned - ok))
-    local elapsed server_ticks busiest
-    elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-    task_deltas "$dir/ticks.before" "$dir/ticks.after" >"$dir/tasks.txt"
-    server_ticks=$(awk '{ s += $1 } END { print s + 0 }' "$dir/tasks.txt")
-    busiest=$(awk -v e="$elapsed" -v hz="$clk_tck" '{ printf "%s%s %.0f", (n++ ? ", " : ""), $2, 100 * $1 / hz / e; if (n == 3) exit }' "$dir/tasks.txt")
-    local failed_pct server_cpu gen_cpu_pct reg_rate verdict note="" cpu_per_reg other_cpu
+    local elapsed server_ticks busiest server_cpu gen_cpu_pct other_cpu
+    step_cpu "$dir" "$t0" "$t1" "$busy0" "$busy1" "$gen_cpu"
+    local failed_pct reg_rate verdict note="" cpu_per_reg
     failed_pct=$(awk -v p="$planned" -v f="$failed" 'BEGIN { printf "%.3f", 100 * f / p }')
-    server_cpu=$(awk -v t="$server_ticks" -v hz="$clk_tck" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * t / hz / e }')
-    gen_cpu_pct=$(awk -v c="$gen_cpu" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * c / e }')
-    # Everything else the machine ran meanwhile (other users of a shared machine): the figures
-    # of a step where this is high are not the server's alone.
-    other_cpu=$(awk -v b=$((busy1 - busy0)) -v hz="$clk_tck" -v e="$elapsed" -v s="$server_cpu" -v g="$gen_cpu_pct" \
-        'BEGIN { o = 100 * b / hz / e - s - g; printf "%.0f", (o < 0 ? 0 : o) }')
     reg_rate=$(awk -v o="$ok" -v e="$elapsed" 'BEGIN { printf "%.0f", o / e }')
     cpu_per_reg=$(awk -v t="$server_ticks" -v hz="$clk_tck" -v o="$ok" 'BEGIN { if (o > 0) printf "%.0f", 1e6 * t / hz / o; else print "-" }')
     offered_rate=$(awk -v r="$offered_rate" 'BEGIN { printf "%.0f", r }')

@@ -23,6 +23,17 @@ apt_install() {
         || { $sudo apt-get update >>"$out/apt.log" 2>&1 && $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1; }
 }
 
+# What every load benchmark runs: SIPp, python3, sqlite3, GNU time, and Kamailio with its
+# SQLite modules when $servers names it.
+install_bench_tools() {
+    command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt_install sip-tester; }
+    command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
+    command -v sqlite3 >/dev/null 2>&1 || { log "installing sqlite3"; apt_install sqlite3; }
+    [ -x /usr/bin/time ] || { log "installing time"; apt_install time; }
+    kamailio_bin=kamailio
+    if [[ " $servers " == *" kamailio "* ]]; then install_kamailio; fi
+}
+
 # Kamailio and its SQLite modules, when missing.
 install_kamailio() {
     if ! command -v kamailio >/dev/null 2>&1 && [ ! -x /usr/sbin/kamailio ]; then
@@ -70,6 +81,23 @@ task_ticks() {
 # task_deltas BEFORE AFTER: "ticks name" per task that ran between two task_ticks files, busiest first.
 task_deltas() {
     awk 'NR == FNR { before[$1] = $3; next } { d = $3 - before[$1]; if (d > 0) print d, $2 }' "$1" "$2" | sort -rn
+}
+
+# step_cpu DIR T0 T1 BUSY0 BUSY1 GEN_CPU_SECONDS: a step's CPU figures from the task_ticks
+# files DIR/ticks.before and DIR/ticks.after (DIR/tasks.txt gets the per-task deltas). Sets
+# elapsed (s), server_ticks, busiest (the three busiest tasks, % of one core), server_cpu,
+# gen_cpu_pct and other_cpu: everything else the machine ran meanwhile (other users of a
+# shared machine); the figures of a step where that is high are not the server's alone.
+step_cpu() {
+    local dir=$1 t0=$2 t1=$3 busy0=$4 busy1=$5 gen_cpu=$6
+    elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    task_deltas "$dir/ticks.before" "$dir/ticks.after" >"$dir/tasks.txt"
+    server_ticks=$(awk '{ s += $1 } END { print s + 0 }' "$dir/tasks.txt")
+    busiest=$(awk -v e="$elapsed" -v hz="$clk_tck" '{ printf "%s%s %.0f", (n++ ? ", " : ""), $2, 100 * $1 / hz / e; if (n == 3) exit }' "$dir/tasks.txt")
+    server_cpu=$(awk -v t="$server_ticks" -v hz="$clk_tck" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * t / hz / e }')
+    gen_cpu_pct=$(awk -v c="$gen_cpu" -v e="$elapsed" 'BEGIN { printf "%.0f", 100 * c / e }')
+    other_cpu=$(awk -v b=$((busy1 - busy0)) -v hz="$clk_tck" -v e="$elapsed" -v s="$server_cpu" -v g="$gen_cpu_pct" \
+        'BEGIN { o = 100 * b / hz / e - s - g; printf "%.0f", (o < 0 ? 0 : o) }')
 }
 
 # Kamailio's processes by role ("PID role"): udp0, udp1, timer, slowtimer, ctl, tcpmain...
