@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", "5.4.0"..<"7.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The SIP message layer: bytes in, messages out; no I/O, no clock.
@@ -118,15 +121,33 @@ let package = Package(
             dependencies: [],
             swiftSettings: strictSettings
         ),
+        // The HTTP side of the server, on its own listener: the live event channel
+        // (WebSocket and Server-Sent Events) with its API-key and network checks; the web
+        // console and JSON API grow here. Built by `buildApplication`, which tests share.
+        .target(
+            name: "Console",
+            dependencies: [
+                "Storage", "SecurityEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The composition root: what the command line calls into.
         .target(
             name: "SIPWarden",
             dependencies: [
                 "SIPCore", "SIPTransaction", "SIPTransport", "Switch", "Registrar", "SecurityEvents", "Storage", "Guard", "GeoIP",
+                "Fraud", "Console",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -204,6 +225,13 @@ let package = Package(
             name: "SIPWardenTests",
             dependencies: [
                 "SIPWarden", "SIPTestSupport", "sipwarden", "SIPTransport", "SIPTransaction", "Switch", "Storage", "SecurityEvents", "SIPCore", "Guard", "GeoIP",
+                "Fraud", "Console",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

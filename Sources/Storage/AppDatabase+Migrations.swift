@@ -231,6 +231,43 @@ extension AppDatabase {
                 t.add(column: "aliases", .jsonText).notNull().defaults(to: "[]")
             }
         }
+        migrator.registerMigration("v7 timed account blocks, action log, online samples, API keys") { db in
+            // A block the switch placed for a while (fraud monitors with a block time); NULL:
+            // until an operator lifts it.
+            try db.alter(table: "account") { t in
+                t.add(column: "blockedUntil", .datetime)
+            }
+            // Who did what, when, from where, and why: the switch's own actions (fraud
+            // blocks, alerts) and operators' changes. Rows are never changed nor deleted.
+            try db.create(table: "actionLog") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull().indexed()
+                t.column("actor", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("action", .text).notNull().indexed()
+                t.column("target", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("details", .jsonText).notNull().defaults(to: "{}")
+                t.column("hackingAttempt", .boolean).notNull().defaults(to: false)
+            }
+            // How many devices were registered, sampled every few minutes: the online report.
+            try db.create(table: "onlineSample") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull().indexed()
+                t.column("devices", .integer).notNull()
+                t.column("bindings", .integer).notNull()
+            }
+            // Keys of the event channel and the API. Only a SHA-256 of each key is kept: the
+            // keys are 256-bit random values, so a slow hash adds nothing.
+            try db.create(table: "apiKey") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("keyHash", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastUsedAt", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -29,6 +29,8 @@ public final class SIPServer: Sendable {
     private struct State {
         var transport: SIPTransportServer?
         var engines: [ObjectIdentifier: NIOLoopBound<SIPEngine>] = [:]
+        /// The same engines by loop index (`ActiveCall.ownerLoop`).
+        var byIndex: [NIOLoopBound<SIPEngine>] = []
         var listeners: [SIPBoundListener] = []
     }
 
@@ -97,9 +99,11 @@ public final class SIPServer: Sendable {
         let transport = SIPTransportServer(
             group: group, configuration: configuration.transport, tls: tls, gate: gate, logger: logger,
             processorFor: { loop in lookup[ObjectIdentifier(loop)]!.value })
+        let indexed = byIndex
         state.withLock {
             $0.transport = transport
             $0.engines = engines
+            $0.byIndex = indexed
         }
         do {
             let bound = try await transport.start(listenAddresses)
@@ -121,6 +125,7 @@ public final class SIPServer: Sendable {
             defer {
                 state.transport = nil
                 state.engines = [:]
+                state.byIndex = []
             }
             return (state.transport, state.engines)
         }
@@ -142,6 +147,23 @@ public final class SIPServer: Sendable {
             total.add(stats)
         }
         return total
+    }
+
+    /// Ends every live call of an account from the switch's side (see `SIPEngine.stopCall`),
+    /// each on the event loop that owns it; returns how many were ended.
+    @discardableResult
+    public func stopCalls(accountId: Int64, reason: String, cause: HangupCause = .accountBlocked) async -> Int {
+        guard let calls else { return 0 }
+        let engines = state.withLock { $0.byIndex }
+        var stopped = 0
+        for (callID, ownerLoop) in calls.registry.liveCalls(accountId: accountId) where engines.indices.contains(ownerLoop) {
+            let bound = engines[ownerLoop]
+            let done = try? await bound.eventLoop.submit {
+                bound.value.stopCall(callID, reason: reason, cause: cause)
+            }.get()
+            if done == true { stopped += 1 }
+        }
+        return stopped
     }
 
     /// A sender on the open TCP/TLS connection from `remote` (see

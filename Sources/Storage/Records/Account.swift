@@ -17,6 +17,8 @@ public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var creditLimitMicros: Int64
     public var blocked: Bool
     public var blockedReason: String?
+    /// When a timed block ends (the server lifts it then); nil: until an operator lifts it.
+    public var blockedUntil: Date?
     public var createdAt: Date
     /// Calls it may have at once, over all its devices.
     public var maxConcurrentCalls: Int

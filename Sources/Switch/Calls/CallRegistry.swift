@@ -94,4 +94,13 @@ public final class CallRegistry: Sendable {
     public func calls(deviceId: Int64) -> Int { state.withLock { $0.perDevice[deviceId] ?? 0 } }
 
     public func calls(accountId: Int64) -> Int { state.withLock { $0.perAccount[accountId] ?? 0 } }
+
+    /// The live calls of an account (placed by its devices), with the event loop that owns
+    /// each: for hanging them up. Looks at every call; for rare actions, not per packet.
+    public func liveCalls(accountId: Int64) -> [(callID: String, ownerLoop: Int)] {
+        state.withLock { state in
+            guard state.perAccount[accountId] != nil else { return [] }
+            return state.calls.values.filter { $0.accountId == accountId }.map { ($0.record.callID, $0.ownerLoop) }
+        }
+    }
 }

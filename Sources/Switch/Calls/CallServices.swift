@@ -22,23 +22,64 @@ public final class CallServices: Sendable {
     public let ledger: Ledger
     public let records: any CallRecordSink
     public let network = ProxyNetwork()
-    private let current: Mutex<CallRouting>
+    /// Told of calls starting and being answered (nil: nobody watches).
+    public let watcher: (any CallWatcher)?
+    private let current: Mutex<Current>
+
+    /// The routing snapshot with the blocks the switch placed itself applied on top.
+    struct Current {
+        var routing: CallRouting
+        /// Accounts blocked by the switch (the fraud monitors) whose block the database may
+        /// not show yet: a snapshot loaded before the block was written must not lift it.
+        var holds: [Int64: String] = [:]
+    }
     /// Salt of the stateless branches (unpredictable from outside).
     public let branchSalt = UInt64.random(in: .min ... .max)
 
     public init(
         configuration: Configuration = Configuration(), routing: CallRouting = CallRouting(), ledger: Ledger = Ledger(),
-        records: any CallRecordSink
+        records: any CallRecordSink, watcher: (any CallWatcher)? = nil
     ) {
         self.configuration = configuration
         self.ledger = ledger
-        self.current = Mutex(routing)
+        self.current = Mutex(Current(routing: routing))
         self.records = records
+        self.watcher = watcher
     }
 
-    public var routing: CallRouting { current.withLock { $0 } }
+    public var routing: CallRouting { current.withLock { $0.routing } }
 
+    /// Installs a snapshot loaded from the database. A hold whose block the snapshot shows
+    /// is dropped (the database has it now, and an operator may lift it there); the others
+    /// stay applied.
     public func replace(routing: CallRouting) {
-        current.withLock { $0 = routing }
+        current.withLock { current in
+            var routing = routing
+            for (accountId, reason) in current.holds {
+                if routing.accounts[accountId]?.blocked == true {
+                    current.holds[accountId] = nil
+                } else {
+                    Self.apply(block: reason, to: accountId, in: &routing)
+                }
+            }
+            current.routing = routing
+        }
+    }
+
+    /// Blocks an account at once, before the database says so: its next call is refused
+    /// (cause `account-blocked`). The block stays until a snapshot showing it is installed,
+    /// so the caller must also write it to the database.
+    public func hold(blockedAccount accountId: Int64, reason: String) {
+        current.withLock { current in
+            current.holds[accountId] = reason
+            Self.apply(block: reason, to: accountId, in: &current.routing)
+        }
+    }
+
+    private static func apply(block reason: String, to accountId: Int64, in routing: inout CallRouting) {
+        var policy = routing.accounts[accountId] ?? CallRouting.AccountPolicy()
+        policy.blocked = true
+        policy.blockedReason = reason
+        routing.accounts[accountId] = policy
     }
 }

@@ -42,6 +42,8 @@ struct ProxyForwarding: Sendable {
     var answered = false
     var cancelled = false
     var ringTimedOut = false
+    /// The switch ended the call itself (a fraud block): the caller's final answer.
+    var stoppedBySwitch: (status: Int, reason: String, cause: HangupCause)?
     var ringing = false
     var finalSent = false
     var ringDeadline: SIPInstant

@@ -147,6 +147,13 @@ extension SIPEngine {
             }
             return
         }
+        if let watcher = calls.watcher, !watcher.callStarting(call) {
+            // This call took its account over a critical fraud level: it does not go out.
+            _ = calls.registry.end(record.callID)
+            if let reservation { calls.ledger.settle(reservation, cost: 0) }
+            refuse(403, "Forbidden - account blocked", .accountBlocked, &request)
+            return
+        }
         // §16.2: 100 at once, so the caller stops retransmitting while the legs are tried.
         respond(id, answer: LocalResponder.Answer(statusCode: 100), to: &request, peer: peer)
         let maxForwards = ((try? request.maxForwards()) ?? nil).map { $0 - 1 } ?? ProxyMessages.defaultMaxForwards

@@ -183,7 +183,9 @@ extension SIPEngine {
         let status: Int
         let reason: String
         let cause: HangupCause
-        if forwarding.cancelled {
+        if let stop = forwarding.stoppedBySwitch {
+            (status, reason, cause) = (stop.status, stop.reason, stop.cause)
+        } else if forwarding.cancelled {
             (status, reason, cause) = (487, "Request Terminated", .cancelled)
         } else if forwarding.ringTimedOut {
             (status, reason, cause) = (408, "Request Timeout - no answer", .noAnswer)
@@ -196,12 +198,13 @@ extension SIPEngine {
         } else {
             (status, reason, cause) = (500, "Server Internal Error", .serverFailure)
         }
-        if var response = best?.1, best?.0 == status, !forwarding.cancelled, !forwarding.ringTimedOut {
+        if var response = best?.1, best?.0 == status, !forwarding.cancelled, !forwarding.ringTimedOut, forwarding.stoppedBySwitch == nil {
             forwardUpstream(serverID, response: &response, final: true)
         } else {
             respond(serverID, answer: LocalResponder.Answer(statusCode: status, reasonPhrase: reason), to: &forwarding.request, peer: forwarding.peer)
         }
-        finishCall(forwarding.callID, status: status, reason: reason, cause: cause, hangupBy: cause == .cancelled ? .caller : (cause == .noAnswer ? .server : .callee))
+        let side: HangupSide = forwarding.stoppedBySwitch != nil ? .server : (cause == .cancelled ? .caller : (cause == .noAnswer ? .server : .callee))
+        finishCall(forwarding.callID, status: status, reason: reason, cause: cause, hangupBy: side)
         if forwarding.legs.allSatisfy({ proxy.legOwners[$0.clientID] == nil }) { proxy.forwardings[serverID] = nil }
     }
 
@@ -247,6 +250,11 @@ extension SIPEngine {
         }
         if let seconds {
             proxy.hangups.add(forwarding.callID, at: clock().advanced(byMilliseconds: Int64(seconds) * 1000))
+            if let watcher = calls.watcher, let call = calls.registry.call(forwarding.callID) { watcher.callAnswered(call) }
+        }
+        if let stop = forwarding.stoppedBySwitch {
+            // Answered while its CANCEL was on the way: ended at once.
+            hangUp(forwarding.callID, cause: stop.cause, reason: stop.reason)
         }
     }
 
@@ -288,6 +296,27 @@ extension SIPEngine {
         if let output = try? table.startClient(request: cancel, reliability: reliability, context: TransactionContext(replies: replies), now: clock()) {
             carryOutFlushing(output)
         }
+    }
+
+    /// Ends a call from the switch's side whatever its state (an account blocked for fraud
+    /// with its calls hung up): an answered call gets a BYE to each party; one still being
+    /// set up has its legs cancelled (§16.10) and the caller gets `status`. Returns false
+    /// when this engine has no such call (it ended meanwhile).
+    @discardableResult
+    public func stopCall(_ callID: String, status: Int = 403, reason: String, cause: HangupCause) -> Bool {
+        guard let calls, let call = calls.registry.call(callID) else { return false }
+        if call.isAnswered {
+            hangUp(callID, cause: cause, reason: reason)
+            return true
+        }
+        guard let serverID = proxy.forwardings.first(where: { $0.value.callID == callID && !$0.value.finalSent && !$0.value.answered })?.key
+        else { return false }
+        proxy.forwardings[serverID]?.stoppedBySwitch = (status, reason, cause)
+        proxy.forwardings[serverID]?.pending = []
+        cancelLegs(serverID)
+        // Legs never heard from are final at once; the others end with their 487s.
+        advanceAfterFailure(serverID)
+        return true
     }
 
     /// The caller's CANCEL of an INVITE being forwarded.
