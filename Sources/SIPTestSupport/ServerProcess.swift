@@ -8,10 +8,15 @@ public final class ServerProcess: @unchecked Sendable {
     private var errorText = ""
     private let errorPipe = Pipe()
 
+    /// Unless `environment` sets `SIPWARDEN_CONSOLE_LISTEN`, the HTTP listener gets a port of
+    /// its own (`127.0.0.1:0`), so that servers of tests running at once never compete for
+    /// the default 8080.
     public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws {
         process.executableURL = executable
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        var environment = environment ?? ProcessInfo.processInfo.environment
+        if environment["SIPWARDEN_CONSOLE_LISTEN"] == nil { environment["SIPWARDEN_CONSOLE_LISTEN"] = "127.0.0.1:0" }
+        process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errorPipe
         process.standardInput = FileHandle.nullDevice

@@ -14,13 +14,17 @@ struct SipwardenCommand: AsyncParsableCommand {
             `registration` manage the database in the data directory (--data-dir), also \
             while the server runs (routes, rates and account call limits are stored but not \
             used by the server yet), and `cdr` reads its call records; `ban`, `allow` and \
-            `guard` do the same for intrusion prevention.
+            `guard` do the same for intrusion prevention. `report` computes figures over a \
+            period: calls (ASR, ACD, minutes), devices online, security and cost. `apikey` \
+            manages the keys of the live event channel, and `actions` reads the action log \
+            (fraud blocks, alerts, operators' changes).
             """,
         subcommands: [
             ServeCommand.self, CheckCommand.self, ConfigCommand.self,
             AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RouteCommand.self, RateCommand.self,
-            RegistrationCommand.self, CDRCommand.self,
+            RegistrationCommand.self, CDRCommand.self, ReportCommand.self,
             BanCommand.self, AllowCommand.self, GuardCommand.self,
+            APIKeyCommand.self, ActionsCommand.self,
         ]
     )
 

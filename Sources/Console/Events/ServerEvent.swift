@@ -23,11 +23,7 @@ public struct ServerEvent: Sendable, Equatable {
     }
 
     public static func timeText(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Date(timeIntervalSince1970: Double(milliseconds / 1000))
-        let base = seconds.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
-        // "2026-11-22T10:15:30Z" → with milliseconds.
-        return String(base.dropLast()) + String(format: ".%03dZ", Int(milliseconds % 1000))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// Whether a client's type filter takes this event: no filter takes everything; `call`

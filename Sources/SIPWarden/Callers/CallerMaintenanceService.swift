@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -17,13 +18,18 @@ struct CallerMaintenanceService: Service {
     let calls: CallServices?
     let callRecords: CallRecordWriter?
     let callSettings: CallSettings
+    /// Where registrations and expiries are announced.
+    let hub: EventHub?
     var interval: Duration = .seconds(1)
+    /// How often the devices online are counted for the online report.
+    var onlineSampleInterval: Duration = .seconds(300)
     var resolveInterval: Duration = .seconds(300)
 
     init(
         callers: CallerServices, database: AppDatabase, recorder: SecurityEventRecorder, realm: String, logger: Logger,
-        calls: CallServices? = nil, callRecords: CallRecordWriter? = nil, callSettings: CallSettings = CallSettings()
+        calls: CallServices? = nil, callRecords: CallRecordWriter? = nil, callSettings: CallSettings = CallSettings(), hub: EventHub? = nil
     ) {
+        self.hub = hub
         self.callers = callers
         self.database = database
         self.recorder = recorder
@@ -38,6 +44,8 @@ struct CallerMaintenanceService: Service {
         var seenVersion = (try? database.dataVersion()) ?? 0
         let clock = ContinuousClock()
         var lastLoad = clock.now
+        // The first sample a moment after start, when the bindings loaded have been written.
+        var nextSample = clock.now + interval * 2
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await Task.sleep(for: interval)
@@ -54,6 +62,10 @@ struct CallerMaintenanceService: Service {
                 lastLoad = clock.now
                 reloadDirectory()
             }
+            if clock.now >= nextSample {
+                nextSample = clock.now + onlineSampleInterval
+                sampleOnline()
+            }
         }
         // Graceful shutdown: what is still in memory goes to disk.
         writeChanges()
@@ -63,9 +75,19 @@ struct CallerMaintenanceService: Service {
 
     func writeChanges() {
         do {
-            try RegistrationPersistence.flush(callers.registrar, to: database)
+            try RegistrationPersistence.flush(callers.registrar, to: database, hub: hub)
         } catch {
             logger.error("registrations not written (will retry)", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Counts the devices online now, for the online report.
+    func sampleOnline() {
+        do {
+            let now = RegistrationPersistence.date(callers.wallClock())
+            try database.insert(try database.onlineNow(at: now))
+        } catch {
+            logger.error("online sample not written", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Logging
 import Registrar
@@ -17,6 +18,10 @@ struct CallerSetup {
     /// The proxy's shared state and the writer of its call records.
     let calls: CallServices
     let callRecords: CallRecordWriter
+    /// The live event channel's hub.
+    let hub: EventHub
+    /// The toll-fraud monitors; nil when `fraud.enabled` is false.
+    let fraud: FraudService?
 
     struct Problem: Error, CustomStringConvertible {
         let description: String
@@ -61,19 +66,28 @@ struct CallerSetup {
         callSettings.providerTimeoutMilliseconds = configuration.calls.providerTimeout * 1000
         let ledger = Ledger()
         let callRecords = CallRecordWriter(database: database, ledger: ledger, logger: logger)
-        let calls = CallServices(configuration: callSettings, ledger: ledger, records: callRecords)
+        let hub = EventHub()
+        let fraud = configuration.fraud.enabled
+            ? FraudSetup.make(
+                settings: configuration.fraud, callSettings: configuration.calls, database: database, callers: callers, events: hub,
+                logger: logger, wallClock: wallClock)
+            : nil
+        let observers = CallObservers(writer: callRecords, fraud: fraud, events: hub)
+        let calls = CallServices(configuration: callSettings, ledger: ledger, records: observers, watcher: observers)
+        fraud?.attach(calls: calls)
         do {
             try CallRoutingLoader.reload(calls, database: database, settings: configuration.calls, logger: logger)
+            try fraud?.rebuild()
         } catch {
-            throw Problem(description: "--data-dir: cannot read routes, accounts and rates: \(error)")
+            throw Problem(description: "--data-dir: cannot read routes, accounts, rates and call records: \(error)")
         }
-        let recorder = SecurityEventRecorder(queue: events, database: database, logger: logger, callRecords: callRecords)
+        let recorder = SecurityEventRecorder(queue: events, database: database, logger: logger, callRecords: callRecords, hub: hub)
         let maintenance = CallerMaintenanceService(
             callers: callers, database: database, recorder: recorder, realm: configuration.auth.realm, logger: logger,
-            calls: calls, callRecords: callRecords, callSettings: configuration.calls)
+            calls: calls, callRecords: callRecords, callSettings: configuration.calls, hub: hub)
         return CallerSetup(
             database: database, callers: callers, events: events, recorder: recorder, maintenance: maintenance, calls: calls,
-            callRecords: callRecords)
+            callRecords: callRecords, hub: hub, fraud: fraud)
     }
 
     @Sendable static func unixMilliseconds() -> Int64 {

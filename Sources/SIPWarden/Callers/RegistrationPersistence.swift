@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Registrar
 import Storage
@@ -14,9 +15,10 @@ enum RegistrationPersistence {
     /// Writes what changed since the last call. A batch the database refuses is put back
     /// (minus the bindings of devices that no longer exist) to be tried again.
     @discardableResult
-    static func flush(_ store: RegistrarStore, to database: AppDatabase) throws -> Int {
+    static func flush(_ store: RegistrarStore, to database: AppDatabase, hub: EventHub? = nil) throws -> Int {
         let changes = store.takePendingChanges()
         guard !changes.isEmpty else { return 0 }
+        if let hub { announce(changes, to: hub) }
         do {
             try database.applyRegistrationChanges(
                 upserts: changes.upserted.map(registration(from:)),
@@ -33,6 +35,24 @@ enum RegistrationPersistence {
         } catch {
             store.requeue(changes)
             throw error
+        }
+    }
+
+    /// `registration.update` for a new or refreshed binding, `registration.remove` for one
+    /// that ended (unregistered, expired, or replaced).
+    static func announce(_ changes: BindingChanges, to hub: EventHub) {
+        guard hub.isWatched else { return }
+        for binding in changes.upserted {
+            hub.publish(ServerEvent(type: "registration.update", time: date(binding.updatedAt), fields: [
+                "device_id": .number(binding.deviceId), "contact": .text(binding.contact), "expires": .text(ServerEvent.timeText(date(binding.expiresAt))),
+                "source_ip": .text(binding.source.ip), "source_port": .number(Int64(binding.source.port)), "transport": .text(binding.source.transport),
+                "user_agent": .optional(binding.userAgent),
+            ]))
+        }
+        for binding in changes.removed {
+            hub.publish(ServerEvent(type: "registration.remove", time: Date(), fields: [
+                "device_id": .number(binding.deviceId), "contact": .text(binding.contact),
+            ]))
         }
     }
 

@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Logging
 import SecurityEvents
@@ -16,6 +17,8 @@ final class SecurityEventRecorder: Service, Sendable {
     /// Refused INVITEs also get a call record (cause cannot-determine-caller or
     /// scanner-detected).
     let callRecords: CallRecordWriter?
+    /// The live event channel: `security.KIND` for every event.
+    let hub: EventHub?
     /// Attempts waiting to be written; `flush()` writes them in one transaction.
     private let pending = Mutex<[UnidentifiedAttempt]>([])
     /// More than this many waiting attempts are dropped (and counted) rather than kept.
@@ -24,7 +27,8 @@ final class SecurityEventRecorder: Service, Sendable {
     /// How often the queue is drained.
     static let interval: Duration = .milliseconds(100)
 
-    init(queue: SecurityEventQueue, database: AppDatabase, logger: Logger, callRecords: CallRecordWriter? = nil) {
+    init(queue: SecurityEventQueue, database: AppDatabase, logger: Logger, callRecords: CallRecordWriter? = nil, hub: EventHub? = nil) {
+        self.hub = hub
         self.callRecords = callRecords
         self.queue = queue
         self.database = database
@@ -56,6 +60,7 @@ final class SecurityEventRecorder: Service, Sendable {
     /// Logs an event and queues it for storage when it is an unidentified attempt.
     func record(_ event: SecurityEvent) {
         log(event)
+        hub?.publish { Self.serverEvent(event) }
         if event.kind == .unidentifiedCallAttempt || event.kind == .scannerDetected {
             callRecords?.recordRefusedInvite(event)
         }
@@ -63,6 +68,16 @@ final class SecurityEventRecorder: Service, Sendable {
             let attempt = Self.attempt(from: event)
             pending.withLock { if $0.count < Self.pendingLimit { $0.append(attempt) } }
         }
+    }
+
+    /// The event channel's form of a security event (its text fields as the peer sent them).
+    static func serverEvent(_ event: SecurityEvent) -> ServerEvent {
+        ServerEvent(type: "security.\(event.kind.rawValue)", time: event.time, fields: [
+            "source_ip": .text(event.source.ip), "source_port": .number(Int64(event.source.port)), "transport": .text(event.source.transport),
+            "username": .optional(event.username), "reason": .optional(event.reason), "method": .text(event.packet.method),
+            "request_uri": .text(event.packet.requestURI), "from": .text(event.packet.from), "to": .text(event.packet.to),
+            "call_id": .text(event.packet.callID), "user_agent": .optional(event.packet.userAgent),
+        ])
     }
 
     /// Writes the waiting attempts (called every second by the maintenance service).

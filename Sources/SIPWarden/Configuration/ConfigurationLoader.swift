@@ -123,6 +123,8 @@ public enum ConfigurationLoader {
             if key == "calls.deny_list" { return reader.string(forKey: ConfigKey(key)) }
             return reader.int(forKey: ConfigKey(key))
         }, into: &configuration.calls)
+        problems += FraudSettingsReader.read(reader, into: &configuration.fraud)
+        problems += ConsoleSettings.read(reader, into: &configuration.console)
         problems += tlsProblems(configuration)
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return configuration

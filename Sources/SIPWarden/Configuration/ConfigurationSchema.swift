@@ -1,4 +1,5 @@
 import Foundation
+import Fraud
 import Guard
 
 /// Every configuration key, what its value must be, and what it means. The YAML file, the
@@ -63,7 +64,38 @@ enum ConfigurationSchema {
         Key(path: "registrar.min_expires", kind: .integer(1...86_400), meaning: "shortest registration, seconds (shorter: 423)"),
         Key(path: "registrar.max_expires", kind: .integer(1...604_800), meaning: "longest registration, seconds (longer is shortened)"),
         Key(path: "registrar.default_expires", kind: .integer(1...604_800), meaning: "registration time when none is asked, seconds"),
-    ] + guardKeys
+    ] + guardKeys + fraudKeys + consoleKeys
+
+    /// The `fraud` section (docs/fraud.md): global keys, then the same set for every
+    /// monitor, its name with `_` for `-` (`fraud.monitors.account_spend_hour.critical`).
+    static let fraudKeys: [Key] = [
+        Key(path: "fraud.enabled", kind: .boolean, meaning: "toll-fraud monitors on (alerts, blocks, hang-ups)"),
+        Key(path: "fraud.block_duration", kind: .duration(words: ["until-unblocked"]), meaning: "how long a monitor's block lasts (default: until an operator lifts it)"),
+        Key(path: "fraud.alert_suppress", kind: .duration(words: []), meaning: "the same alert is held back for this long after it was sent"),
+        Key(path: "fraud.webhooks", kind: .stringList, meaning: "URLs that alerts are POSTed to as JSON, signed with fraud.webhook_secret"),
+        Key(path: "fraud.webhook_secret", kind: .string, meaning: "HMAC-SHA256 key of the X-SIPWarden-Signature header (16+ characters)"),
+        Key(path: "fraud.email.smtp_host", kind: .string, meaning: "SMTP relay that takes alerts by e-mail (no authentication)"),
+        Key(path: "fraud.email.smtp_port", kind: .integer(1...65_535), meaning: "port of the SMTP relay (default 25)"),
+        Key(path: "fraud.email.from", kind: .string, meaning: "sender address of alert e-mails"),
+        Key(path: "fraud.email.to", kind: .stringList, meaning: "recipients of alert e-mails"),
+    ] + MonitorRule.defaults.flatMap { rule in
+        let prefix = "fraud.monitors.\(FraudSettingsReader.keyName(rule))"
+        let figure = FraudSettingsReader.expectation(rule.kind.unit)
+        return [
+            Key(path: prefix + ".enabled", kind: .boolean, meaning: "\(rule.name): on or off"),
+            Key(path: prefix + ".warning", kind: .string, meaning: "\(rule.name): warning level, \(figure) (off: none)"),
+            Key(path: prefix + ".critical", kind: .string, meaning: "\(rule.name): critical level, \(figure) (off: none)"),
+            Key(path: prefix + ".warning_action", kind: .choice(["alert", "block", "block-and-hang-up"]), meaning: "\(rule.name): what the warning level does"),
+            Key(path: prefix + ".critical_action", kind: .choice(["alert", "block", "block-and-hang-up"]), meaning: "\(rule.name): what the critical level does"),
+            Key(path: prefix + ".block_duration", kind: .duration(words: ["until-unblocked"]), meaning: "\(rule.name): how long its blocks last"),
+        ]
+    }
+
+    /// The HTTP listener: the live event channel (and the console, later).
+    static let consoleKeys: [Key] = [
+        Key(path: "console.listen", kind: .string, meaning: "HOST:PORT of the HTTP listener (event channel); empty: none"),
+        Key(path: "events.allowed_networks", kind: .networkList, meaning: "networks that may open the event channel (default: 127.0.0.1/32, ::1/128)"),
+    ]
 
     /// The Guard's keys (docs/guard.md): global ones, then the same set for every jail, its
     /// name with `_` for `-` (`guard.jails.sip_auth.threshold`), so that every key has an

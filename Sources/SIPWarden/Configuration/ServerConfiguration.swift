@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var registrar = RegistrarSettings()
     public var guardSettings = GuardSettings()
     public var calls = CallSettings()
+    public var fraud = FraudSettings()
+    public var console = ConsoleSettings()
 
     public init() {}
 

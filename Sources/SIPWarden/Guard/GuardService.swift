@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Guard
 import Logging
@@ -23,6 +24,7 @@ final class GuardService: Service, Sendable {
         var callers: CallerServices
         var database: AppDatabase
         var settings: GuardSettings
+        var hub: EventHub? = nil
     }
 
     struct State: Sendable {
@@ -55,7 +57,7 @@ final class GuardService: Service, Sendable {
     init(parts: Parts, logger: Logger) {
         self.parts = parts
         self.logger = logger
-        self.log = SecurityLog(logger: logger, fail2banPath: parts.settings.fail2banLogPath)
+        self.log = SecurityLog(logger: logger, fail2banPath: parts.settings.fail2banLogPath, hub: parts.hub)
         self.firewall = parts.settings.nftablesSet.flatMap(NFTablesSet.init(specification:))
         self.state = Mutex(State(engine: GuardEngine(configuration: parts.settings.engine)))
     }

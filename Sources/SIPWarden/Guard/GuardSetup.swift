@@ -45,7 +45,7 @@ struct GuardSetup {
         let service = GuardService(
             parts: GuardService.Parts(
                 queue: callers.events, recorder: callers.recorder, filter: filter, callers: callers.callers,
-                database: callers.database, settings: settings),
+                database: callers.database, settings: settings, hub: callers.hub),
             logger: guardLogger)
         return GuardSetup(filter: filter, gate: GuardIngressGate(filter: filter), defense: defense, service: service)
     }

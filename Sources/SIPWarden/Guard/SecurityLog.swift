@@ -1,3 +1,4 @@
+import Console
 import Foundation
 import Guard
 import Logging
@@ -14,8 +15,12 @@ final class SecurityLog: Sendable {
     let logger: Logger
     private let fail2ban: Mutex<FileHandle?>
     private let writesFail2ban: Bool
+    /// The live event channel: `guard.ban`, `guard.unban`, `guard.device_lock`,
+    /// `guard.device_unlock`.
+    let hub: EventHub?
 
-    init(logger: Logger, fail2banPath: String?) {
+    init(logger: Logger, fail2banPath: String?, hub: EventHub? = nil) {
+        self.hub = hub
         var copy = logger
         copy[metadataKey: "subsystem"] = "guard"
         self.logger = copy
@@ -35,6 +40,12 @@ final class SecurityLog: Sendable {
     func ban(_ order: BanOrder, createdBy: String = "guard") {
         logger.notice("ban", metadata: metadata(order).merging(["by": "\(createdBy)"]) { a, _ in a })
         fail2banLine("NOTICE [\(order.jail)] Ban \(Self.fail2banAddress(order.network))")
+        hub?.publish {
+            ServerEvent(type: "guard.ban", time: order.start, fields: [
+                "network": .text(order.network.description), "jail": .text(order.jail), "reason": .text(order.reason),
+                "until": .optional(order.expiry.map(ServerEvent.timeText)), "offense": .number(Int64(order.offense)), "by": .text(createdBy),
+            ])
+        }
     }
 
     func wouldBan(_ order: BanOrder) {
@@ -43,6 +54,7 @@ final class SecurityLog: Sendable {
 
     func unban(network: String, jail: String, by: String) {
         logger.notice("unban", metadata: ["network": "\(network)", "jail": "\(jail)", "by": "\(by)"])
+        hub?.publish { ServerEvent(type: "guard.unban", time: Date(), fields: ["network": .text(network), "jail": .text(jail), "by": .text(by)]) }
         if let parsed = try? GuardNetwork(parsing: network) {
             fail2banLine("NOTICE [\(jail)] Unban \(Self.fail2banAddress(parsed))")
         }
@@ -53,10 +65,16 @@ final class SecurityLog: Sendable {
             "username": "\(SafeText.escape(order.username))", "until": "\(Self.iso(order.until))", "reason": "\(order.reason)",
             "kept_sources": "\(order.keep.map(\.description).joined(separator: ","))",
         ])
+        hub?.publish {
+            ServerEvent(type: "guard.device_lock", time: Date(), fields: [
+                "username": .text(order.username), "until": .text(ServerEvent.timeText(order.until)), "reason": .text(order.reason),
+            ])
+        }
     }
 
     func unlock(username: String) {
         logger.notice("device unlocked", metadata: ["username": "\(SafeText.escape(username))"])
+        hub?.publish { ServerEvent(type: "guard.device_unlock", time: Date(), fields: ["username": .text(username)]) }
     }
 
     /// Asterisk's line for a failed registration, which fail2ban's asterisk filter matches.

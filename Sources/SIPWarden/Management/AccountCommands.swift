@@ -95,10 +95,38 @@ public struct AccountCommands: Sendable {
     public func set(_ reference: String, changes: Changes) throws(ManagementError) -> String {
         if changes == Changes() { throw .usage("nothing to change: give at least one option") }
         var account = try session.account(reference)
+        let before = account
         if let name = changes.name { account.name = try Self.checkedName(name, option: "--name") }
         try apply(changes, to: &account)
         try session.storage { try session.database.update(account) }
+        try logBlockChange(from: before, to: account)
         return "updated account \(PrintableText.escape(account.name))\n"
+    }
+
+    /// Lifts a block (an operator's, or one a fraud monitor placed): the account's devices
+    /// may call again at once (the server picks the change up within about a second).
+    public func unblock(_ reference: String, reason: String?) throws(ManagementError) -> String {
+        var account = try session.account(reference)
+        guard account.blocked else { throw .refused("account \(PrintableText.escape(account.name)) is not blocked") }
+        let why = try reason.map { text throws(ManagementError) in try OptionValue.headerText(text, option: "--reason", maximumLength: 200) }
+        let before = account
+        account.blocked = false
+        account.blockedReason = nil
+        account.blockedUntil = nil
+        try session.storage { try session.database.update(account) }
+        try logBlockChange(from: before, to: account, reason: why)
+        return "unblocked account \(PrintableText.escape(account.name)) (was: \(PrintableText.escape(before.blockedReason ?? "")))\n"
+    }
+
+    /// An action log line when a command blocked or unblocked the account.
+    private func logBlockChange(from before: Account, to after: Account, reason: String? = nil) throws(ManagementError) {
+        guard before.blocked != after.blocked else { return }
+        let entry = ActionLogEntry(
+            at: session.now, actor: "cli", action: after.blocked ? "account.block" : "account.unblock",
+            target: AppDatabase.accountTarget(after),
+            reason: after.blocked ? (after.blockedReason ?? "") : (reason ?? "lifted by an operator"),
+            details: ["before": .text(Self.blockedText(before)), "after": .text(Self.blockedText(after))])
+        _ = try session.storage { try session.database.insert(entry) }
     }
 
     /// Refused while devices belong to the account: their calls would lose their billing.
@@ -128,10 +156,12 @@ public struct AccountCommands: Sendable {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw .usage("--block: give a reason") }
             account.blocked = true
             account.blockedReason = reason
+            account.blockedUntil = nil
         }
         if changes.unblock {
             account.blocked = false
             account.blockedReason = nil
+            account.blockedUntil = nil
         }
         if let text = changes.maxCalls {
             account.maxConcurrentCalls = try OptionValue.integer(text, option: "--max-calls", in: Self.maxCallsRange)
@@ -160,7 +190,9 @@ public struct AccountCommands: Sendable {
     }
 
     static func blockedText(_ account: Account) -> String {
-        account.blocked ? "yes: " + (account.blockedReason ?? "") : "no"
+        guard account.blocked else { return "no" }
+        let until = account.blockedUntil.map { " (until \($0.iso8601))" } ?? ""
+        return "yes\(until): " + (account.blockedReason ?? "")
     }
 
     static func json(_ account: Account, devices: Int) -> JSONValue {
@@ -174,6 +206,7 @@ public struct AccountCommands: Sendable {
             ("creditLimitMicros", .integer(account.creditLimitMicros)),
             ("blocked", .bool(account.blocked)),
             ("blockedReason", .string(account.blockedReason)),
+            ("blockedUntil", .string(account.blockedUntil.map(\.iso8601))),
             ("maxCalls", .integer(account.maxConcurrentCalls)),
             ("maxCallSeconds", .integer(account.maxCallSeconds)),
             ("allowedPrefixes", .array(account.allowedPrefixes.map { .string($0) })),

@@ -2,17 +2,22 @@ public import Foundation
 public import Storage
 
 /// What every management command works with: the database of the data directory and the
-/// configuration the server reads (for the realm and the password policy).
+/// configuration the server reads (for the realm and the password policy, and the country
+/// database the security report places sources with).
 public struct ManagementSession: Sendable {
     public let database: AppDatabase
     public let auth: AuthSettings
     /// The time written into new rows and used for "seconds left".
     public let now: Date
+    /// `guard.countries.database`: the `.mmdb` file the configuration names, already
+    /// checked to open as a country database when the configuration was loaded.
+    public let countryDatabase: String?
 
-    public init(database: AppDatabase, auth: AuthSettings, now: Date) {
+    public init(database: AppDatabase, auth: AuthSettings, now: Date, countryDatabase: String? = nil) {
         self.database = database
         self.auth = auth
         self.now = now
+        self.countryDatabase = countryDatabase
     }
 
     /// Loads the configuration exactly as `serve` does, then creates the data directory
@@ -34,7 +39,8 @@ public struct ManagementSession: Sendable {
         }
         do {
             return ManagementSession(
-                database: try AppDatabase.open(dataDirectory: dataDirectory), auth: configuration.auth, now: Date())
+                database: try AppDatabase.open(dataDirectory: dataDirectory), auth: configuration.auth, now: Date(),
+                countryDatabase: configuration.guardSettings.countries.database)
         } catch {
             throw .failed("cannot open the database in \(dataDirectory): \(error)")
         }

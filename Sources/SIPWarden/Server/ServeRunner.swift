@@ -101,7 +101,15 @@ public enum ServeRunner {
         let server = SIPServer(
             configuration: configuration, logger: logger, gate: guardSetup?.gate ?? AdmitAllIngressGate(), callers: setup.callers,
             defense: guardSetup?.defense, calls: setup.calls)
+        setup.fraud?.attach(server: server)
         let outbound = OutboundRegistrationService(database: setup.database, server: server, callers: setup.callers, logger: logger)
+        var extra: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let fraud = setup.fraud { extra.append(.init(service: fraud)) }
+        if configuration.console.host != nil {
+            extra.append(.init(service: ConsoleService(
+                settings: configuration.console, database: setup.database, hub: setup.hub, securityEvents: setup.events, logger: logger,
+                after: server)))
+        }
         let reload = ReloadService(logger: logger) {
             await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)
         }
@@ -118,7 +126,7 @@ public enum ServeRunner {
                     // sockets are open.
                     .init(service: outbound),
                     .init(service: reload),
-                ],
+                ] + extra,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

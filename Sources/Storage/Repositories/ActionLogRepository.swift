@@ -46,6 +46,7 @@ extension AppDatabase: ActionLogRepository {
             account.blockedUntil = until
             try account.update(db)
             var entry = log
+            entry.target = Self.accountTarget(account)
             try entry.insert(db)
             return before
         }

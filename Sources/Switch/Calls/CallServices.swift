@@ -76,6 +76,12 @@ public final class CallServices: Sendable {
         }
     }
 
+    /// Forgets a hold once its block is in the database; the current snapshot keeps the
+    /// block until the next one (loaded from the database, which now shows it).
+    public func releaseHold(accountId: Int64) {
+        current.withLock { _ = $0.holds.removeValue(forKey: accountId) }
+    }
+
     private static func apply(block reason: String, to accountId: Int64, in routing: inout CallRouting) {
         var policy = routing.accounts[accountId] ?? CallRouting.AccountPolicy()
         policy.blocked = true

@@ -44,6 +44,12 @@ public struct DestinationPolicy: Sendable {
         self.denyList = PrefixTable(denyList.map { ($0.prefix, $0.reason) })
     }
 
+    /// The deny-list entry a number falls under, whatever any account allows: what the
+    /// fraud monitors count as a call to a high-risk destination.
+    public func highRiskEntry(for number: DialledNumber) -> DenyEntry? {
+        denyList.longestMatch(number.ruleForm).map { DenyEntry(prefix: $0.prefix, reason: $0.value) }
+    }
+
     public func verdict(for number: DialledNumber, account: AccountRules) -> Verdict {
         let form = number.ruleForm
         let allow = PrefixTable(account.allowed.map { ($0, ()) }).longestMatch(form)?.prefix

@@ -12,7 +12,7 @@ struct AccountCommand: ParsableCommand {
 
             Exit status: 0 done, 1 refused (not found, duplicate, in use), 2 usage error.
             """,
-        subcommands: [Add.self, List.self, Show.self, Update.self, Remove.self]
+        subcommands: [Add.self, List.self, Show.self, Update.self, Unblock.self, Remove.self]
     )
 
     /// The call limits shared by add and set.
@@ -111,6 +111,22 @@ struct AccountCommand: ParsableCommand {
                     account,
                     changes: limits.apply(to: .init(
                         name: name, billing: billing, creditLimit: creditLimit, balance: balance, blockReason: block, unblock: unblock)))
+            }
+        }
+    }
+
+    struct Unblock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unblock", abstract: "Lift an account's block (an operator's or a fraud monitor's).",
+            discussion: "The server lets the account's devices call again within about a second. The action log keeps who lifted it and why.")
+
+        @OptionGroup var options: ManagementOptions
+        @Argument(help: ArgumentHelp("The account's name or id.", valueName: "name|id")) var account: String
+        @Option(help: ArgumentHelp("Why (kept in the action log).", valueName: "text")) var reason: String?
+
+        func run() async throws {
+            try await options.run("account unblock") { session throws(ManagementError) in
+                try AccountCommands(session: session).unblock(account, reason: reason)
             }
         }
     }

@@ -1,0 +1,29 @@
+import Foundation
+public import Logging
+public import SecurityEvents
+public import Storage
+
+/// What the HTTP app works with, handed in by the server (and by tests).
+public struct ConsoleDependencies: Sendable {
+    public var database: AppDatabase
+    public var hub: EventHub
+    /// Where failed API-key checks go (the Guard's api-auth jail counts them); nil: nowhere.
+    public var securityEvents: (any SecurityEventSink)?
+    /// Whether an address may open the event channel (`events.allowed_networks`).
+    public var eventChannelAllows: @Sendable (String) -> Bool
+    /// How often an idle event stream gets a keep-alive (an SSE comment, a WebSocket ping).
+    public var keepAlive: Duration
+    public var logger: Logger
+
+    public init(
+        database: AppDatabase, hub: EventHub, securityEvents: (any SecurityEventSink)?, eventChannelAllows: @escaping @Sendable (String) -> Bool,
+        keepAlive: Duration = .seconds(15), logger: Logger
+    ) {
+        self.database = database
+        self.hub = hub
+        self.securityEvents = securityEvents
+        self.eventChannelAllows = eventChannelAllows
+        self.keepAlive = keepAlive
+        self.logger = logger
+    }
+}
