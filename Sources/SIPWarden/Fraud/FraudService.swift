@@ -174,19 +174,18 @@ final class FraudService: Service, Sendable {
                 await tick()
             }
         }
-        await cancelWhenGracefulShutdown {
+        // At shutdown the queue is closed, not dropped: findings already queued are still
+        // carried out (their blocks written) before the service returns.
+        await withGracefulShutdownHandler {
             for await item in self.work {
                 switch item {
                 case .finding(let finding): await self.carryOut(finding)
                 }
             }
+        } onGracefulShutdown: {
+            self.workInput.finish()
         }
         ticker.cancel()
-        workInput.finish()
-        // Findings queued at shutdown still get their blocks written.
-        for await item in work {
-            if case .finding(let finding) = item, finding.accountToBlock != nil { await writeBlock(finding) }
-        }
     }
 
     func carryOut(_ finding: FraudFinding) async {
