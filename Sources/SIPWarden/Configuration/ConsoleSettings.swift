@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 public import Guard
+import SIPTransport
 
 /// The HTTP listener (`console.listen`) and who may open the live event channel.
 public struct ConsoleSettings: Sendable, Equatable {
@@ -14,23 +15,13 @@ public struct ConsoleSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// `HOST:PORT` or `[IPv6]:PORT`; empty: no listener.
+    /// `HOST:PORT` or `[IPv6]:PORT`, read the way `sip.listen` reads its addresses; empty:
+    /// no listener.
     static func parseListen(_ text: String) -> (host: String, port: Int)?? {
         let text = text.trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return .some(nil) }
-        let host: Substring
-        let portText: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
-            host = text[text.index(after: text.startIndex)..<close]
-            portText = text[text.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else { return nil }
-        return .some((String(host), port))
+        guard let address = try? SIPListenAddress(parsing: "tcp:" + text) else { return nil }
+        return .some((address.host, address.port))
     }
 
     static func read(_ reader: ConfigReader, into settings: inout ConsoleSettings) -> [ConfigurationProblem] {

@@ -28,7 +28,7 @@ struct FraudAlert: Sendable {
     var event: ServerEvent {
         let unit = finding.rule.kind.unit
         let context = finding.context
-        return ServerEvent(type: "fraud.alert", time: Date(timeIntervalSince1970: Double(finding.at) / 1000), fields: [
+        return ServerEvent(type: "fraud.alert", time: RegistrationPersistence.date(finding.at), fields: [
             "rule": .text(finding.rule.name), "level": .text(finding.level.rawValue), "scope": .text(finding.scope.description),
             "measure": .text(finding.rule.kind.phrase), "unit": .text(unit.rawValue),
             "figure": .number(finding.figure), "threshold": .number(finding.threshold),
@@ -39,7 +39,7 @@ struct FraudAlert: Sendable {
             "call_id": .text(context.callID), "numbers": .texts(context.numbers), "countries": .texts(context.countries),
             "source_ips": .texts(context.sourceIPs), "held_back": .number(Int64(heldBack)),
             "account_blocked": .bool(blocked), "calls_hung_up": .number(Int64(hungUp)),
-            "blocked_until": .optional(finding.blockedUntil.map { ServerEvent.timeText(Date(timeIntervalSince1970: Double($0) / 1000)) }),
+            "blocked_until": .optional(finding.blockedUntil.map { ServerEvent.timeText(RegistrationPersistence.date($0)) }),
             "summary": .text(summary),
         ])
     }

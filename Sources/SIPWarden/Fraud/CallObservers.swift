@@ -51,6 +51,6 @@ final class CallObservers: CallWatcher, CallRecordSink, Sendable {
             fields["billable_seconds"] = .number(Int64(record.billableSeconds))
             fields["cost_micros"] = .number(record.costMicros)
         }
-        return ServerEvent(type: type, time: Date(timeIntervalSince1970: Double(time) / 1000), fields: fields)
+        return ServerEvent(type: type, time: RegistrationPersistence.date(time), fields: fields)
     }
 }

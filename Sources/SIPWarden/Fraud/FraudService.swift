@@ -138,7 +138,7 @@ final class FraudService: Service, Sendable {
         let horizon = monitor.snapshot.replayHorizonMillis
         var facts: [FraudCallFact] = []
         var records = 0
-        try database.forEachCallRecord(from: Self.date(now - horizon), to: Self.date(now + 1)) { stored in
+        try database.forEachCallRecord(from: RegistrationPersistence.date(now - horizon), to: RegistrationPersistence.date(now + 1)) { stored in
             let draft = Self.draft(stored)
             guard Self.watches(draft) else { return }
             records += 1
@@ -151,13 +151,13 @@ final class FraudService: Service, Sendable {
     /// The parts of a stored record the monitors read.
     static func draft(_ stored: CallRecord) -> CallRecordDraft {
         var draft = CallRecordDraft(
-            callID: stored.callID, startedAt: milliseconds(stored.startedAt),
+            callID: stored.callID, startedAt: RegistrationPersistence.milliseconds(stored.startedAt),
             callerKind: CallRecordDraft.CallerKind(rawValue: stored.callerKind) ?? .device, sourceIP: stored.sourceIP,
             sourcePort: stored.sourcePort, transport: stored.transport, from: "", to: "", requestURI: "", dialledNumber: stored.dialledNumber)
         draft.accountId = stored.accountId
         draft.deviceId = stored.deviceId
-        draft.answeredAt = stored.answeredAt.map(milliseconds)
-        draft.endedAt = milliseconds(stored.endedAt)
+        draft.answeredAt = stored.answeredAt.map(RegistrationPersistence.milliseconds)
+        draft.endedAt = RegistrationPersistence.milliseconds(stored.endedAt)
         draft.destinationKind = CallRecordDraft.DestinationKind(rawValue: stored.destinationKind) ?? .none
         draft.billableSeconds = stored.billableSeconds
         draft.costMicros = stored.costMicros
@@ -197,7 +197,7 @@ final class FraudService: Service, Sendable {
         {
             hungUp = await server.stopCalls(accountId: account, reason: "account blocked: \(finding.rule.name)")
             log(ActionLogEntry(
-                at: Self.date(wallClock()), actor: "fraud-monitor", action: "account.hang-up", target: target(account),
+                at: RegistrationPersistence.date(wallClock()), actor: "fraud-monitor", action: "account.hang-up", target: target(account),
                 reason: Self.blockReason(finding), details: ["calls": .number(Int64(hungUp))]))
         }
         let verdict = suppressor.withLock { $0.admit(finding, now: wallClock()) }
@@ -205,7 +205,7 @@ final class FraudService: Service, Sendable {
         let alert = await alerts.alert(for: finding, heldBack: heldBack, hungUp: hungUp, blocked: blockedNow)
         alerts.send(alert)
         log(ActionLogEntry(
-            at: Self.date(wallClock()), actor: "fraud-monitor", action: "fraud.alert", target: alert.target,
+            at: RegistrationPersistence.date(wallClock()), actor: "fraud-monitor", action: "fraud.alert", target: alert.target,
             reason: finding.description, details: alert.logDetails))
     }
 
@@ -214,7 +214,7 @@ final class FraudService: Service, Sendable {
     func writeBlock(_ finding: FraudFinding) async -> Bool {
         guard let account = finding.accountToBlock else { return false }
         let reason = Self.blockReason(finding)
-        let until = finding.blockedUntil.map(Self.date)
+        let until = finding.blockedUntil.map(RegistrationPersistence.date)
         var details: [String: ActionLogValue] = [
             "rule": .text(finding.rule.name), "level": .text(finding.level.rawValue), "figure": .number(finding.figure),
             "threshold": .number(finding.threshold), "call_id": .text(finding.context.callID),
@@ -223,7 +223,7 @@ final class FraudService: Service, Sendable {
         ]
         if let until { details["until"] = .text(ServerEvent.timeText(until)) }
         let entry = ActionLogEntry(
-            at: Self.date(finding.at), actor: "fraud-monitor", action: "account.block", target: "account \(account)", reason: reason,
+            at: RegistrationPersistence.date(finding.at), actor: "fraud-monitor", action: "account.block", target: "account \(account)", reason: reason,
             details: details)
         do {
             let before = try database.block(accountId: account, reason: reason, until: until, log: entry)
@@ -234,7 +234,7 @@ final class FraudService: Service, Sendable {
                 metadata: ["account": "\(account)", "name": "\(SafeText.escape(before.name))", "reason": "\(reason)",
                            "until": "\(until.map(ServerEvent.timeText) ?? "lifted by an operator")"])
             events.publish {
-                ServerEvent(type: "fraud.block", time: Self.date(finding.at), fields: [
+                ServerEvent(type: "fraud.block", time: RegistrationPersistence.date(finding.at), fields: [
                     "account": .object(["id": .number(account), "name": .text(before.name)]), "reason": .text(reason),
                     "rule": .text(finding.rule.name), "until": .optional(until.map(ServerEvent.timeText)),
                 ])
@@ -252,7 +252,7 @@ final class FraudService: Service, Sendable {
         monitor.expire(now: now)
         _ = suppressor.withLock { $0.expire(now: now) }
         do {
-            let lifted = try database.liftExpiredAccountBlocks(at: Self.date(now))
+            let lifted = try database.liftExpiredAccountBlocks(at: RegistrationPersistence.date(now))
             guard !lifted.isEmpty else { return }
             // The service's own writes do not change the database's data_version, so the
             // maintenance service would not reload routing for them.
@@ -260,7 +260,7 @@ final class FraudService: Service, Sendable {
             for account in lifted {
                 logger.notice("account unblocked: its block's time ended", metadata: ["account": "\(account.id ?? 0)", "name": "\(SafeText.escape(account.name))"])
                 events.publish {
-                    ServerEvent(type: "fraud.unblock", time: Self.date(now), fields: [
+                    ServerEvent(type: "fraud.unblock", time: RegistrationPersistence.date(now), fields: [
                         "account": .object(["id": .optional(account.id), "name": .text(account.name)]), "by": .text("expiry"),
                     ])
                 }
@@ -282,7 +282,4 @@ final class FraudService: Service, Sendable {
             logger.error("action log entry not written", metadata: ["action": "\(entry.action)", "error": "\(error)"])
         }
     }
-
-    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
