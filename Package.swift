@@ -135,6 +135,9 @@ let package = Package(
                 "Storage", "SecurityEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -170,6 +173,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
+            // The console's templates, stylesheet and script are compiled into the binary:
+            // `sipwarden` stays one file to copy.
+            resources: [.embedInCode("Web/Templates"), .embedInCode("Web/Static")],
             swiftSettings: strictSettings
         ),
         // The command line: argument parsing only.

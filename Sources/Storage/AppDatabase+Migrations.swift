@@ -268,6 +268,41 @@ extension AppDatabase {
                 t.column("lastUsedAt", .datetime)
             }
         }
+        migrator.registerMigration("v8 console users and sessions") { db in
+            // People who log in to the web console. Passwords are bcrypt hashes; the TOTP
+            // secret must be readable to check codes (RFC 6238 §5.1 asks that it be
+            // protected: the database file is owner-only); recovery codes are SHA-256 hex,
+            // each usable once.
+            try db.create(table: "consoleUser") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull().check(sql: "role IN ('admin', 'operator', 'customer')")
+                t.belongsTo("account", onDelete: .cascade)
+                t.column("passwordHash", .text).notNull()
+                t.column("totpSecret", .text)
+                t.column("totpConfirmed", .boolean).notNull().defaults(to: false)
+                // The last 30-second step a code was accepted for: a code is good once
+                // (RFC 6238 §5.2).
+                t.column("totpLastStep", .integer).notNull().defaults(to: 0)
+                t.column("recoveryCodes", .jsonText).notNull().defaults(to: "[]")
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastLoginAt", .datetime)
+                t.column("lastLoginSource", .text)
+            }
+            // Logged-in browsers. Only a SHA-256 of the cookie's 256-bit token is kept, so a
+            // copy of the database opens no session.
+            try db.create(table: "consoleSession") { t in
+                t.primaryKey("tokenHash", .text)
+                t.belongsTo("consoleUser", onDelete: .cascade).notNull()
+                // `password`: the password was right, the second factor is still due;
+                // `enrol`: a second factor must be set up first; `full`: logged in.
+                t.column("stage", .text).notNull()
+                t.column("csrfToken", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

@@ -24,7 +24,7 @@ struct SipwardenCommand: AsyncParsableCommand {
             AccountCommand.self, DeviceCommand.self, ProviderCommand.self, DIDCommand.self, RouteCommand.self, RateCommand.self,
             RegistrationCommand.self, CDRCommand.self, ReportCommand.self,
             BanCommand.self, AllowCommand.self, GuardCommand.self,
-            APIKeyCommand.self, ActionsCommand.self,
+            APIKeyCommand.self, ActionsCommand.self, AdminCommand.self,
         ]
     )
 

@@ -1,32 +1,46 @@
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 public import NIOCore
+public import NIOSSL
 
 /// The HTTP side of the server. `buildApplication` is what `serve` runs and what the tests
-/// start: the event channel today, the console and the JSON API as they come.
+/// start: the event channel, and whatever `configure` adds (the web console and the JSON
+/// API, which the composition root builds because they call into the management layer).
 public enum ConsoleApplication {
     public static func buildApplication(
-        _ dependencies: ConsoleDependencies, host: String, port: Int,
+        _ dependencies: ConsoleDependencies, host: String, port: Int, tls: TLSConfiguration? = nil,
+        configure: (Router<ConsoleRequestContext>) -> Void = { _ in },
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router(context: ConsoleRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(tls: tls != nil))
         EventChannelRoutes.add(to: router, dependencies: dependencies)
+        configure(router)
         let webSocketRouter = Router(context: ConsoleRequestContext.self)
         EventChannelRoutes.add(toWebSocket: webSocketRouter, dependencies: dependencies)
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init())
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init()),
+            server: try tls.map { try .tls(plain, tlsConfiguration: $0) } ?? plain,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: onServerRunning,
             logger: dependencies.logger)
     }
 }
 
-/// Headers every answer carries: nothing may frame it, sniff its type or cache it.
+/// Headers every answer carries: nothing may frame it, sniff its type, run inline script or
+/// style, or load anything from elsewhere (the console serves its one stylesheet and one
+/// script itself); under TLS, browsers are told to keep to HTTPS (RFC 6797).
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = ConsoleRequestContext
+    let tls: Bool
+
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -37,8 +51,12 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        if tls { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         return response
     }
 }

@@ -95,6 +95,11 @@ enum ConfigurationSchema {
     static let consoleKeys: [Key] = [
         Key(path: "console.listen", kind: .string, meaning: "HOST:PORT of the HTTP listener (event channel); empty: none"),
         Key(path: "events.allowed_networks", kind: .networkList, meaning: "networks that may open the event channel (default: 127.0.0.1/32, ::1/128)"),
+        Key(path: "console.admin_networks", kind: .networkList, meaning: "networks admins may log in to the console from (default: any)"),
+        Key(path: "console.tls.certificate", kind: .string, meaning: "PEM certificate chain: the console listener speaks HTTPS"),
+        Key(path: "console.tls.private_key", kind: .string, meaning: "PEM private key of console.tls.certificate"),
+        Key(path: "console.require_totp", kind: .boolean, meaning: "every console user needs a TOTP second factor (default: true)"),
+        Key(path: "console.session_lifetime", kind: .integer(300...604_800), meaning: "seconds a console login lasts, 300 to 604800 (default: 28800)"),
     ]
 
     /// The Guard's keys (docs/guard.md): global ones, then the same set for every jail, its

@@ -13,6 +13,16 @@ public struct ConsoleSettings: Sendable, Equatable {
         try! GuardNetwork(parsing: "127.0.0.1/32"), try! GuardNetwork(parsing: "::1/128"),
     ]
 
+    /// Networks admins may log in from; empty: anywhere the listener is reachable.
+    public var adminNetworks: [GuardNetwork] = []
+    /// PEM files that turn the listener into HTTPS (both or neither).
+    public var tlsCertificate: String?
+    public var tlsPrivateKey: String?
+    /// Whether every console user must use a TOTP second factor (enrolment at first login).
+    public var requireTOTP = true
+    /// How long a console login lasts, in seconds.
+    public var sessionLifetime = 8 * 3600
+
     public init() {}
 
     /// `HOST:PORT` or `[IPv6]:PORT`, read the way `sip.listen` reads its addresses; empty:
@@ -41,6 +51,28 @@ public struct ConsoleSettings: Sendable, Equatable {
             settings.eventNetworks = items.flatMap { $0.split(separator: ",") }
                 .compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
         }
+        if let items = reader.stringArray(forKey: "console.admin_networks") {
+            settings.adminNetworks = items.flatMap { $0.split(separator: ",") }
+                .compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
+        }
+        settings.tlsCertificate = reader.string(forKey: "console.tls.certificate").flatMap { $0.isEmpty ? nil : $0 }
+        settings.tlsPrivateKey = reader.string(forKey: "console.tls.private_key").flatMap { $0.isEmpty ? nil : $0 }
+        switch (settings.tlsCertificate, settings.tlsPrivateKey) {
+        case (.some(let certificate), .some(let key)):
+            for (name, path) in [("console.tls.certificate", certificate), ("console.tls.private_key", key)]
+            where !FileManager.default.isReadableFile(atPath: path) {
+                problems.append(ConfigurationProblem(key: name, message: "cannot read \(path)"))
+            }
+        case (.some, .none):
+            problems.append(ConfigurationProblem(key: "console.tls.private_key", message: "missing: console.tls.certificate is set"))
+        case (.none, .some):
+            problems.append(ConfigurationProblem(key: "console.tls.certificate", message: "missing: console.tls.private_key is set"))
+        case (.none, .none):
+            break
+        }
+        if let value = reader.bool(forKey: "console.require_totp") { settings.requireTOTP = value }
+        // The schema has already checked the range.
+        if let value = reader.int(forKey: "console.session_lifetime") { settings.sessionLifetime = value }
         return problems
     }
 }

@@ -12,8 +12,14 @@ public struct ManagementSession: Sendable {
     /// `guard.countries.database`: the `.mmdb` file the configuration names, already
     /// checked to open as a country database when the configuration was loaded.
     public let countryDatabase: String?
+    /// Who the changes are logged under: `cli`, `console:NAME`, `api:KEY`.
+    public var actor: String
+    /// Where that actor is: `local` for the CLI, else an address.
+    public var source: String
 
-    public init(database: AppDatabase, auth: AuthSettings, now: Date, countryDatabase: String? = nil) {
+    public init(database: AppDatabase, auth: AuthSettings, now: Date, countryDatabase: String? = nil, actor: String = "cli", source: String = "local") {
+        self.actor = actor
+        self.source = source
         self.database = database
         self.auth = auth
         self.now = now

@@ -9,6 +9,8 @@ public enum PasswordSource: Sendable, Equatable {
     case file(String)
     /// A strong random one, printed once.
     case generate
+    /// Typed into the web console or sent to the JSON API (never a CLI option).
+    case value(String)
 
     /// The one source the flags name, or nil when none does and none is required.
     public static func choose(
@@ -43,6 +45,8 @@ public enum PasswordSource: Sendable, Equatable {
             if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
         case .generate:
             throw .usage("--generate has no password to read")
+        case .value(let given):
+            text = given
         }
         if text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
         return text

@@ -2,6 +2,7 @@ public import Foundation
 import Logging
 import ServiceLifecycle
 import SIPTransport
+import Storage
 
 /// What `sipwarden serve` does, between argument parsing and the running server.
 public enum ServeRunner {
@@ -106,9 +107,17 @@ public enum ServeRunner {
         var extra: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let fraud = setup.fraud { extra.append(.init(service: fraud)) }
         if configuration.console.host != nil {
+            let consoleDatabase: AppDatabase
+            let hasAdmin: Bool
+            do {
+                consoleDatabase = try AppDatabase.open(dataDirectory: options.dataDirectory)
+                hasAdmin = try consoleDatabase.hasConsoleAdmin()
+            } catch {
+                throw StartupError(lines: ["cannot open the database for the console: \(error)"])
+            }
             extra.append(.init(service: ConsoleService(
-                settings: configuration.console, database: setup.database, hub: setup.hub, securityEvents: setup.events, logger: logger,
-                after: server)))
+                configuration: configuration, database: consoleDatabase, hub: setup.hub, securityEvents: setup.events, logger: logger,
+                after: server, filter: guardSetup?.filter, calls: setup.calls, setupToken: hasAdmin ? nil : WebCookies.token())))
         }
         let reload = ReloadService(logger: logger) {
             await reloadSettings(options, environment: environment, level: level, running: configuration, logger: logger)

@@ -95,6 +95,9 @@ public final class CallRegistry: Sendable {
 
     public func calls(accountId: Int64) -> Int { state.withLock { $0.perAccount[accountId] ?? 0 } }
 
+    /// Every live call, copied: for the console's live view, not for the packet path.
+    public var snapshot: [ActiveCall] { state.withLock { Array($0.calls.values) } }
+
     /// The live calls of an account (placed by its devices), with the event loop that owns
     /// each: for hanging them up. Looks at every call; for rare actions, not per packet.
     public func liveCalls(accountId: Int64) -> [(callID: String, ownerLoop: Int)] {

@@ -34,8 +34,8 @@ struct EventChannelTests {
         return Fixture(dependencies: dependencies, queue: queue, key: key)
     }
 
-    static func app(_ fixture: Fixture) -> some ApplicationProtocol {
-        ConsoleApplication.buildApplication(fixture.dependencies, host: "127.0.0.1", port: 0)
+    static func app(_ fixture: Fixture) throws -> some ApplicationProtocol {
+        try ConsoleApplication.buildApplication(fixture.dependencies, host: "127.0.0.1", port: 0)
     }
 
     @Test("no key: 401 with a problem document and no security event; a wrong key: 401 and an api_key_failure event")
