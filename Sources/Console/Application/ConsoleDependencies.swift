@@ -1,4 +1,5 @@
 import Foundation
+public import Hummingbird
 public import Logging
 public import SecurityEvents
 public import Storage
@@ -14,6 +15,9 @@ public struct ConsoleDependencies: Sendable {
     /// How often an idle event stream gets a keep-alive (an SSE comment, a WebSocket ping).
     public var keepAlive: Duration
     public var logger: Logger
+    /// The console user a request's session cookie belongs to, if any may watch events
+    /// (staff, not customers); nil: sessions are not accepted.
+    public var sessionUser: (@Sendable (Request, ConsoleRequestContext) throws -> String?)?
 
     public init(
         database: AppDatabase, hub: EventHub, securityEvents: (any SecurityEventSink)?, eventChannelAllows: @escaping @Sendable (String) -> Bool,

@@ -9,8 +9,15 @@ import Storage
 struct EventChannelAccess: Sendable {
     let dependencies: ConsoleDependencies
 
-    /// The key's record, or the problem to answer with.
-    func authorize(_ request: Request, context: ConsoleRequestContext) throws -> APIKey {
+    /// Who opened the stream (an API key's name, or a console user's), or the problem to
+    /// answer with. A console session (the dashboard's live updates) is checked by the
+    /// console itself: the console's own address rules apply to it, not the channel's.
+    func authorize(_ request: Request, context: ConsoleRequestContext) throws -> String {
+        if APIKeyCheck.bearerToken(request.headers[.authorization]) == nil, let session = dependencies.sessionUser,
+            let name = try session(request, context)
+        {
+            return "console:" + name
+        }
         let ip = context.peerIP
         guard dependencies.eventChannelAllows(ip) else {
             dependencies.logger.notice("event channel refused: address not allowed", metadata: ["source": "\(ip)"])
@@ -31,7 +38,7 @@ struct EventChannelAccess: Sendable {
             throw Problem.unauthorized("the API key is not valid")
         }
         if let id = key.id { try? dependencies.database.touchAPIKey(id: id, at: Date()) }
-        return key
+        return key.name
     }
 
     private func reportFailure(_ request: Request, context: ConsoleRequestContext) {

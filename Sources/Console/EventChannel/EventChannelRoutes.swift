@@ -18,7 +18,7 @@ enum EventChannelRoutes {
         router.get(ssePath) { request, context -> Response in
             let key = try access.authorize(request, context: context)
             let filter = try EventChannelAccess.filter(request)
-            dependencies.logger.info("event stream opened", metadata: ["key": "\(key.name)", "source": "\(context.peerIP)", "kind": "sse"])
+            dependencies.logger.info("event stream opened", metadata: ["by": "\(key)", "source": "\(context.peerIP)", "kind": "sse"])
             let stream = merged(dependencies.hub.subscribe(filter: filter), keepAlive: dependencies.keepAlive)
             var headers: HTTPFields = [:]
             headers[.contentType] = "text/event-stream; charset=utf-8"

@@ -97,7 +97,13 @@ public struct WebConsole: Sendable {
         _ dependencies: ConsoleDependencies, host: String, port: Int, tls: TLSConfiguration? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        try ConsoleApplication.buildApplication(
+        var dependencies = dependencies
+        // The dashboard's live updates: staff logged in to the console may watch events.
+        dependencies.sessionUser = { [self] request, context in
+            guard let (identity, _, _) = try sessionIdentity(request, context: context), identity.role >= .operator else { return nil }
+            return identity.name
+        }
+        return try ConsoleApplication.buildApplication(
             dependencies, host: host, port: port, tls: tls, configure: addRoutes(to:), onServerRunning: onServerRunning)
     }
 
