@@ -21,6 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
             banned sources are dropped before parsing; 127.0.0.1 and ::1 are trusted (never \
             banned). `sipwarden ban explain IP` says why a source is banned.
 
+            The web console (and the JSON API under /api/v1) listens on 127.0.0.1:8080. It has \
+            no default password: create the first admin with `sipwarden admin create NAME`, or \
+            open the one-time setup link that serve prints while no admin exists.
+
             SIGTERM and SIGINT shut down gracefully; SIGHUP reloads the log level.
             """
     )
@@ -41,10 +45,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(
+        name: .customLong("console-listen"),
+        help: ArgumentHelp("HOST:PORT of the web console, the JSON API and the event channel (default 127.0.0.1:8080); empty: none.", valueName: "host:port"))
+    var consoleListen: String?
+
     func run() async throws {
         do {
             try await ServeRunner.run(
-                .init(configFile: config, dataDirectory: dataDirectory, listen: listen, logLevel: logLevel))
+                .init(configFile: config, dataDirectory: dataDirectory, listen: listen, logLevel: logLevel, consoleListen: consoleListen))
         } catch let error as ServeRunner.StartupError {
             StandardError.write(error.description)
             throw ExitCode(2)

@@ -11,8 +11,11 @@ public enum ServeRunner {
         public var dataDirectory: String
         public var listen: [String]
         public var logLevel: String?
+        /// `--console-listen`: replaces `console.listen`.
+        public var consoleListen: String?
 
-        public init(configFile: String?, dataDirectory: String, listen: [String], logLevel: String?) {
+        public init(configFile: String?, dataDirectory: String, listen: [String], logLevel: String?, consoleListen: String? = nil) {
+            self.consoleListen = consoleListen
             self.configFile = configFile
             self.dataDirectory = dataDirectory
             self.listen = listen
@@ -48,6 +51,13 @@ public enum ServeRunner {
             configuration.listeners = listeners
             let tls = ConfigurationLoader.tlsProblems(configuration)
             guard tls.isEmpty else { throw StartupError(lines: tls.map { "--listen: \($0.message)" }) }
+        }
+        if let text = options.consoleListen {
+            guard let parsed = ConsoleSettings.parseListen(text) else {
+                throw StartupError(lines: ["--console-listen: \"\(text)\": expected HOST:PORT, such as 127.0.0.1:8080 or [::1]:8080"])
+            }
+            configuration.console.host = parsed?.host
+            if let parsed { configuration.console.port = parsed.port }
         }
         if let level = options.logLevel {
             guard let setting = LogLevelSetting(rawValue: level.lowercased()) else {
