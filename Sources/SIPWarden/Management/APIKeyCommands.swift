@@ -3,7 +3,7 @@ import Foundation
 import Storage
 
 /// `sipwarden apikey ...`: keys of the event channel (and the API to come). A key is shown
-/// once, when made; only its SHA-256 is stored.
+/// once, when made; only its SHA-256 is stored, and neither goes into the action log.
 public struct APIKeyCommands: Sendable {
     public let session: ManagementSession
 
@@ -21,9 +21,10 @@ public struct APIKeyCommands: Sendable {
         } ?? .operator_
         let key = APIKeyCheck.makeKey()
         let stored = APIKey(name: name, role: role, keyHash: APIKeyCheck.hash(key), createdAt: session.now)
-        _ = try session.storage { try session.database.insert(stored) }
         _ = try session.storage {
-            try session.database.insert(ActionLogEntry(at: session.now, actor: "cli", action: "apikey.add", target: "API key \(name)", reason: "role \(role.rawValue)"))
+            try session.database.insert(stored) { stored in
+                session.logEntry(action: "apikey.add", target: "API key \(name)", reason: "role \(role.rawValue)", after: Self.json(stored))
+            }
         }
         return """
             created API key \(PrintableText.escape(name)) (role \(role.rawValue)); it is shown only now:
@@ -35,12 +36,7 @@ public struct APIKeyCommands: Sendable {
     public func list(json: Bool) throws(ManagementError) -> String {
         let keys = try session.storage { try session.database.apiKeys() }
         if json {
-            return JSONValue.array(keys.map { key in
-                .object([
-                    ("name", .string(key.name)), ("role", .string(key.role.rawValue)), ("createdAt", .string(key.createdAt.iso8601)),
-                    ("lastUsedAt", .string(key.lastUsedAt.map(\.iso8601))),
-                ])
-            }).serialized() + "\n"
+            return JSONValue.array(keys.map(Self.json)).serialized() + "\n"
         }
         var table = TextTable(["NAME", "ROLE", "CREATED", "LAST USED"])
         for key in keys {
@@ -50,10 +46,17 @@ public struct APIKeyCommands: Sendable {
     }
 
     public func remove(_ name: String) throws(ManagementError) -> String {
-        try session.storage { try session.database.removeAPIKey(named: name) }
-        _ = try session.storage {
-            try session.database.insert(ActionLogEntry(at: session.now, actor: "cli", action: "apikey.remove", target: "API key \(name)", reason: "removed"))
-        }
+        let key = try session.storage { try session.database.apiKeys().first { $0.name == name } }
+        let log = session.logEntry(action: "apikey.remove", target: "API key \(name)", before: key.map(Self.json))
+        try session.storage { try session.database.removeAPIKey(named: name, log: log) }
         return "removed API key \(PrintableText.escape(name))\n"
+    }
+
+    /// A key as listed: its name and role, never the key or its hash.
+    static func json(_ key: APIKey) -> JSONValue {
+        .object([
+            ("name", .string(key.name)), ("role", .string(key.role.rawValue)), ("createdAt", .string(key.createdAt.iso8601)),
+            ("lastUsedAt", .string(key.lastUsedAt.map(\.iso8601))),
+        ])
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Storage
 
 /// `sipwarden account ...`: the paying customers. Each method returns what the command
-/// prints on standard output.
+/// prints on standard output; each change is written to the action log in its own transaction.
 public struct AccountCommands: Sendable {
     public let session: ManagementSession
 
@@ -49,7 +49,11 @@ public struct AccountCommands: Sendable {
     public func add(name: String, changes: Changes) throws(ManagementError) -> String {
         var account = Account(name: try Self.checkedName(name, option: "NAME"), createdAt: session.now)
         try apply(changes, to: &account)
-        let stored = try session.storage { try session.database.insert(account) }
+        let stored = try session.storage {
+            try session.database.insert(account) { stored in
+                session.logEntry(action: "account.add", target: AppDatabase.accountTarget(stored), after: Self.json(stored, devices: 0))
+            }
+        }
         return "added account \(PrintableText.escape(stored.name)) (id \(stored.id ?? 0))\n"
     }
 
@@ -98,8 +102,8 @@ public struct AccountCommands: Sendable {
         let before = account
         if let name = changes.name { account.name = try Self.checkedName(name, option: "--name") }
         try apply(changes, to: &account)
-        try session.storage { try session.database.update(account) }
-        try logBlockChange(from: before, to: account)
+        let log = try logEntry(action: "account.set", from: before, to: account)
+        try session.storage { try session.database.update(account, log: log) }
         return "updated account \(PrintableText.escape(account.name))\n"
     }
 
@@ -113,20 +117,25 @@ public struct AccountCommands: Sendable {
         account.blocked = false
         account.blockedReason = nil
         account.blockedUntil = nil
-        try session.storage { try session.database.update(account) }
-        try logBlockChange(from: before, to: account, reason: why)
+        let log = try logEntry(action: "account.unblock", from: before, to: account, reason: why)
+        try session.storage { try session.database.update(account, log: log) }
         return "unblocked account \(PrintableText.escape(account.name)) (was: \(PrintableText.escape(before.blockedReason ?? "")))\n"
     }
 
-    /// An action log line when a command blocked or unblocked the account.
-    private func logBlockChange(from before: Account, to after: Account, reason: String? = nil) throws(ManagementError) {
-        guard before.blocked != after.blocked else { return }
-        let entry = ActionLogEntry(
-            at: session.now, actor: "cli", action: after.blocked ? "account.block" : "account.unblock",
-            target: AppDatabase.accountTarget(after),
-            reason: after.blocked ? (after.blockedReason ?? "") : (reason ?? "lifted by an operator"),
-            details: ["before": .text(Self.blockedText(before)), "after": .text(Self.blockedText(after))])
-        _ = try session.storage { try session.database.insert(entry) }
+    /// The action log line of a change: `action`, unless the change blocks or unblocks the
+    /// account, which is logged as `account.block` or `account.unblock` with the block's
+    /// reason (or the one given for lifting it), the same actions as the fraud monitors' blocks.
+    private func logEntry(action: String, from before: Account, to after: Account, reason: String? = nil) throws(ManagementError) -> ActionLogEntry {
+        let devices = try session.storage { try session.database.devices(accountId: after.id).count }
+        var action = action
+        var why = ""
+        if before.blocked != after.blocked {
+            action = after.blocked ? "account.block" : "account.unblock"
+            why = after.blocked ? (after.blockedReason ?? "") : (reason ?? "lifted by an operator")
+        }
+        return session.logEntry(
+            action: action, target: AppDatabase.accountTarget(after), reason: why, before: Self.json(before, devices: devices),
+            after: Self.json(after, devices: devices))
     }
 
     /// Refused while devices belong to the account: their calls would lose their billing.
@@ -138,7 +147,8 @@ public struct AccountCommands: Sendable {
             throw .refused(
                 "account \(account.name) still has \(devices.count) device\(devices.count == 1 ? "" : "s") (\(names)); remove or move \(devices.count == 1 ? "it" : "them") first")
         }
-        try session.storage { try session.database.removeAccount(id: account.id ?? 0) }
+        let log = session.logEntry(action: "account.remove", target: AppDatabase.accountTarget(account), before: Self.json(account, devices: 0))
+        try session.storage { try session.database.removeAccount(id: account.id ?? 0, log: log) }
         return "removed account \(PrintableText.escape(account.name))\n"
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import SecurityEvents
 import Storage
 
-/// `sipwarden allow ...`: the networks the Guard never bans, and that `ban add` refuses.
+/// `sipwarden allow ...`: the networks the Guard never bans, and that `ban add` refuses. Each
+/// change is written to the action log in its own transaction.
 public struct AllowCommands: Sendable {
     public let session: ManagementSession
 
@@ -16,9 +17,11 @@ public struct AllowCommands: Sendable {
         let network = try BanCommands.network(target)
         let noteText = try note.map { text throws(ManagementError) in try OptionValue.headerText(text, option: "--note", maximumLength: 256) } ?? ""
         let text = network.description
-        let entry = AllowedNetwork(network: text, note: noteText, createdAt: session.now, createdBy: "cli")
+        let entry = AllowedNetwork(network: text, note: noteText, createdAt: session.now, createdBy: session.actor)
         let active = try session.storage { () throws -> [Ban] in
-            try session.database.addAllowedNetwork(entry)
+            try session.database.addAllowedNetwork(entry) { stored in
+                session.logEntry(action: "allow.add", target: "network \(text)", reason: noteText, after: Self.json(stored))
+            }
             return try session.database.activeBans(at: session.now)
         }
         var output = "allowed \(text)\n"
@@ -40,7 +43,9 @@ public struct AllowCommands: Sendable {
 
     public func remove(_ target: String) throws(ManagementError) -> String {
         let text = try BanCommands.network(target).description
-        guard try session.storage({ try session.database.removeAllowedNetwork(network: text) }) else {
+        let entry = try session.storage { try session.database.allowedNetworks().first { $0.network == text } }
+        let log = session.logEntry(action: "allow.remove", target: "network \(text)", before: entry.map(Self.json))
+        guard try session.storage({ try session.database.removeAllowedNetwork(network: text, log: log) }) else {
             throw .refused("allowed network \(text) not found")
         }
         return "removed \(text) from the allow-list\n"

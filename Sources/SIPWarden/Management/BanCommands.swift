@@ -6,7 +6,9 @@ import Storage
 /// `sipwarden ban ...`: the Guard's bans, and bans by hand. Bans are never deleted: lifting
 /// one keeps it as history, which `explain` shows and which lengthens the next ban of the
 /// same network (its offense number). Reasons and evidence hold what attackers sent: the text
-/// output escapes them.
+/// output escapes them. Each ban and each lifting is written to the action log in its own
+/// transaction (`ban.add`, `ban.remove`), by the session's actor, who is also the ban's
+/// `createdBy` or `liftedBy`.
 public struct BanCommands: Sendable {
     public let session: ManagementSession
 
@@ -56,8 +58,14 @@ public struct BanCommands: Sendable {
         }
         let ban = Ban(
             network: text, jail: Ban.manualJail, reason: reasonText, startedAt: session.now,
-            expiresAt: seconds.map { session.now.addingTimeInterval(TimeInterval($0)) }, createdBy: "cli", offense: earlier + 1)
-        let stored = try session.storage { try session.database.insert([ban]) }.first ?? ban
+            expiresAt: seconds.map { session.now.addingTimeInterval(TimeInterval($0)) }, createdBy: session.actor, offense: earlier + 1)
+        let stored = try session.storage {
+            try session.database.insert([ban]) { stored in
+                stored.first.map { ban in
+                    session.logEntry(action: "ban.add", target: "network \(text)", reason: reasonText, after: object(ban, evidence: false))
+                }
+            }
+        }.first ?? ban
         let lasting = seconds.map { "for \(DurationText.text(seconds: $0)), \(Self.untilText(stored))" } ?? "permanently"
         return "banned \(text) \(lasting) (offense \(stored.offense))\n"
     }
@@ -67,7 +75,9 @@ public struct BanCommands: Sendable {
     public func remove(_ target: String) throws(ManagementError) -> String {
         let network = try Self.network(target)
         let text = network.description
-        let lifted = try session.storage { try session.database.liftBans(network: text, at: session.now, by: "cli") }
+        let lifted = try session.storage {
+            try session.database.liftBans(network: text, at: session.now, by: session.actor) { lifted in liftLog(lifted) }
+        }
         let active = try session.storage { try session.database.activeBans(at: session.now) }
         let overlapping = active.filter { (try? IPNetwork(parsing: $0.network))?.overlaps(network) ?? false }
         if !lifted.isEmpty {
@@ -84,10 +94,26 @@ public struct BanCommands: Sendable {
         }
         var output = ""
         for ban in overlapping {
-            guard let lifted = try session.storage({ try session.database.liftBan(id: ban.id ?? 0, at: session.now, by: "cli") }) else { continue }
+            guard let lifted = try session.storage({
+                try session.database.liftBan(id: ban.id ?? 0, at: session.now, by: session.actor) { lifted in liftLog([lifted]) }
+            }) else { continue }
             output += "lifted the \(lifted.jail) ban of \(lifted.network) (offense \(lifted.offense)), which contains \(Self.shortText(network))\n"
         }
         return output
+    }
+
+    /// The action log line of lifting `lifted` (bans of one network): before and after are
+    /// the lists of those bans, active then lifted.
+    private func liftLog(_ lifted: [Ban]) -> ActionLogEntry {
+        let before = lifted.map { ban in
+            var active = ban
+            active.liftedAt = nil
+            active.liftedBy = nil
+            return object(active, evidence: false)
+        }
+        return session.logEntry(
+            action: "ban.remove", target: "network \(lifted.first?.network ?? "")", before: .array(before),
+            after: .array(lifted.map { object($0, evidence: false) }))
     }
 
     /// Every ban whose network contains `target` (active first, then history, newest first),

@@ -1,6 +1,7 @@
 import Storage
 
-/// `sipwarden did ...`: the numbers that ring devices.
+/// `sipwarden did ...`: the numbers that ring devices. Each change is written to the action
+/// log in its own transaction.
 public struct DIDCommands: Sendable {
     public let session: ManagementSession
 
@@ -21,7 +22,11 @@ public struct DIDCommands: Sendable {
     public func add(number: String, device username: String) throws(ManagementError) -> String {
         if let problem = Self.problem(number: number) { throw .usage(problem) }
         let device = try session.device(username)
-        _ = try session.storage { try session.database.insert(DID(number: number, deviceId: device.id ?? 0)) }
+        _ = try session.storage {
+            try session.database.insert(DID(number: number, deviceId: device.id ?? 0)) { _ in
+                session.logEntry(action: "did.add", target: "DID \(number)", after: Self.json(number: number, device: username))
+            }
+        }
         return "added DID \(number) to device \(username)\n"
     }
 
@@ -31,9 +36,7 @@ public struct DIDCommands: Sendable {
              Dictionary(try session.database.devices(accountId: nil).map { ($0.id ?? 0, $0.username) }, uniquingKeysWith: { first, _ in first }))
         }
         if json {
-            return JSONValue.array(dids.map { did in
-                .object([("number", .string(did.number)), ("device", .string(usernames[did.deviceId] ?? ""))])
-            }).serialized() + "\n"
+            return JSONValue.array(dids.map { Self.json(number: $0.number, device: usernames[$0.deviceId] ?? "") }).serialized() + "\n"
         }
         var table = TextTable(["NUMBER", "DEVICE"])
         for did in dids { table.append([did.number, usernames[did.deviceId] ?? ""]) }
@@ -41,7 +44,16 @@ public struct DIDCommands: Sendable {
     }
 
     public func remove(number: String) throws(ManagementError) -> String {
-        try session.storage { try session.database.removeDID(number: number) }
+        let device = try session.storage { () throws -> Device? in
+            guard let did = try session.database.did(number: number) else { return nil }
+            return try session.database.device(id: did.deviceId)
+        }
+        let log = session.logEntry(action: "did.remove", target: "DID \(number)", before: Self.json(number: number, device: device?.username ?? ""))
+        try session.storage { try session.database.removeDID(number: number, log: log) }
         return "removed DID \(PrintableText.escape(number))\n"
+    }
+
+    static func json(number: String, device: String) -> JSONValue {
+        .object([("number", .string(number)), ("device", .string(device))])
     }
 }

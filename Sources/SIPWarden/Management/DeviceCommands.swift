@@ -4,7 +4,8 @@ import Storage
 
 /// `sipwarden device ...`: SIP identities. Only the HA1 values of a password are stored
 /// (RFC 7616 §3.4.2), for MD5 and SHA-256 with the configured realm; a generated password
-/// is printed once and never again.
+/// is printed once and never again. Each change is written to the action log in its own
+/// transaction, with the device as `device show --json` prints it: no HA1, no password.
 public struct DeviceCommands: Sendable {
     public let session: ManagementSession
 
@@ -38,7 +39,15 @@ public struct DeviceCommands: Sendable {
         }
         let password = try obtain(source, username: username)
         setPassword(password, of: &device)
-        _ = try session.storage { try session.database.insert([DeviceProvision(device: device, newAccount: newAccount)]) }
+        _ = try session.storage {
+            try session.database.insert([DeviceProvision(device: device, newAccount: newAccount)]) { [accountName] created in
+                created.first.map { device in
+                    session.logEntry(
+                        action: "device.add", target: "device \(username)", reason: newAccount == nil ? "" : "new account \(accountName)",
+                        after: Self.json(device, accountName: accountName, registrations: 0, dids: []))
+                }
+            }
+        }
         if source == .generate { return password + "\n" }
         let account = (newAccount == nil ? "account " : "new account ") + accountName
         return "added device \(username) (\(PrintableText.escape(account)))\n"
@@ -74,11 +83,7 @@ public struct DeviceCommands: Sendable {
 
     public func show(username: String, json: Bool) throws(ManagementError) -> String {
         let device = try session.device(username)
-        let (account, registrations, dids) = try session.storage { () throws -> (Account?, Int, [String]) in
-            (try session.database.account(id: device.accountId),
-             try session.database.registrations(deviceId: device.id).count,
-             try session.database.dids().filter { $0.deviceId == device.id }.map(\.number))
-        }
+        let (account, registrations, dids) = try context(of: device)
         let accountName = account?.name ?? ""
         if json { return Self.json(device, accountName: accountName, registrations: registrations, dids: dids).serialized() + "\n" }
         return TextTable.fields([
@@ -101,16 +106,27 @@ public struct DeviceCommands: Sendable {
     public func set(username: String, password source: PasswordSource?, settings: DeviceSettings) throws(ManagementError) -> String {
         if settings == DeviceSettings(), source == nil { throw .usage("nothing to change: give at least one option") }
         var device = try session.device(username)
+        let (account, registrations, dids) = try context(of: device)
+        let before = Self.json(device, accountName: account?.name ?? "", registrations: registrations, dids: dids)
         try apply(settings, to: &device)
         try checkAliases(of: device)
-        if let reference = settings.account { device.accountId = try session.account(reference).id ?? 0 }
+        var accountName = account?.name ?? ""
+        if let reference = settings.account {
+            let account = try session.account(reference)
+            device.accountId = account.id ?? 0
+            accountName = account.name
+        }
         var password: String?
         if let source {
             let chosen = try obtain(source, username: username)
             setPassword(chosen, of: &device)
             password = chosen
         }
-        try session.storage { try session.database.update(device) }
+        var after = Self.json(device, accountName: accountName, registrations: registrations, dids: dids)
+        // That it changed, never what to.
+        if password != nil { after = after.replacing("password", with: .string("changed")) }
+        let log = session.logEntry(action: "device.set", target: "device \(username)", before: before, after: after)
+        try session.storage { try session.database.update(device, log: log) }
         if source == .generate, let password { return password + "\n" }
         return "updated device \(username)\n"
     }
@@ -118,8 +134,21 @@ public struct DeviceCommands: Sendable {
     /// Its registrations and DIDs go with it; its account stays.
     public func remove(username: String) throws(ManagementError) -> String {
         let device = try session.device(username)
-        try session.storage { try session.database.removeDevice(id: device.id ?? 0) }
+        let (account, registrations, dids) = try context(of: device)
+        let log = session.logEntry(
+            action: "device.remove", target: "device \(username)",
+            before: Self.json(device, accountName: account?.name ?? "", registrations: registrations, dids: dids))
+        try session.storage { try session.database.removeDevice(id: device.id ?? 0, log: log) }
         return "removed device \(username)\n"
+    }
+
+    /// What `show` prints beside the device itself: its account, registrations and DIDs.
+    private func context(of device: Device) throws(ManagementError) -> (account: Account?, registrations: Int, dids: [String]) {
+        try session.storage { () throws -> (Account?, Int, [String]) in
+            (try session.database.account(id: device.accountId),
+             try session.database.registrations(deviceId: device.id).count,
+             try session.database.dids().filter { $0.deviceId == device.id }.map(\.number))
+        }
     }
 
     // MARK: - Shared with DeviceImport

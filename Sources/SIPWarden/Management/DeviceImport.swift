@@ -4,7 +4,8 @@ import Storage
 
 /// `sipwarden device import FILE`: many devices from a SIPp injection file, as the load
 /// tests need them. Every line is checked before anything is written, then all devices go in
-/// one transaction: a file is imported whole or not at all.
+/// one transaction, with the one action log line of the import: a file is imported whole or
+/// not at all.
 public struct DeviceImport: Sendable {
     public let session: ManagementSession
 
@@ -68,7 +69,16 @@ public struct DeviceImport: Sendable {
                 device: device, newAccount: sharedAccount == nil ? Account(name: entry.username, createdAt: session.now) : nil))
         }
         guard problems.isEmpty else { throw Self.refusal(path, problems) }
-        _ = try session.storage { try session.database.insert(provisions) }
+        // One line for the file, naming every device (a load test's thousands included) but
+        // not each one's JSON: the passwords are neither here nor anywhere in the log.
+        let after = JSONValue.object([
+            ("devices", .integer(provisions.count)),
+            ("account", .string(sharedAccount?.name)),
+            ("maxCalls", .integer(maxConcurrentCalls)),
+            ("usernames", .array(provisions.map { .string($0.device.username) })),
+        ])
+        let log = session.logEntry(action: "device.import", target: "devices from \(path)", after: after)
+        _ = try session.storage { try session.database.insert(provisions) { _ in log } }
         let target = sharedAccount.map { "into account \($0.name)" } ?? "each with its own new account"
         return "imported \(provisions.count) device\(provisions.count == 1 ? "" : "s") \(PrintableText.escape(target))\n"
     }

@@ -13,6 +13,13 @@ public enum JSONValue: Sendable {
     public static func integer(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
     public static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
 
+    /// This object with the value of `key` replaced (a password's "set" becoming "changed");
+    /// anything else as it is.
+    func replacing(_ key: String, with value: JSONValue) -> JSONValue {
+        guard case .object(let members) = self else { return self }
+        return .object(members.map { $0.0 == key ? ($0.0, value) : $0 })
+    }
+
     /// One line of JSON, without a line break.
     public func serialized() -> String {
         var output = ""

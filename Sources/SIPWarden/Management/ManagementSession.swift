@@ -3,7 +3,8 @@ public import Storage
 
 /// What every management command works with: the database of the data directory and the
 /// configuration the server reads (for the realm and the password policy, and the country
-/// database the security report places sources with).
+/// database the security report places sources with), and who is working: every change a
+/// command makes is written to the action log with `actor` and `source`.
 public struct ManagementSession: Sendable {
     public let database: AppDatabase
     public let auth: AuthSettings
@@ -12,18 +13,21 @@ public struct ManagementSession: Sendable {
     /// `guard.countries.database`: the `.mmdb` file the configuration names, already
     /// checked to open as a country database when the configuration was loaded.
     public let countryDatabase: String?
-    /// Who the changes are logged under: `cli`, `console:NAME`, `api:KEY`.
+    /// Who makes the changes: `cli`, or a console user or API key (`console:alice`).
     public var actor: String
-    /// Where that actor is: `local` for the CLI, else an address.
+    /// Where from: `local` for the command line, else the address of the console's client.
     public var source: String
 
-    public init(database: AppDatabase, auth: AuthSettings, now: Date, countryDatabase: String? = nil, actor: String = "cli", source: String = "local") {
-        self.actor = actor
-        self.source = source
+    public init(
+        database: AppDatabase, auth: AuthSettings, now: Date, countryDatabase: String? = nil, actor: String = "cli",
+        source: String = "local"
+    ) {
         self.database = database
         self.auth = auth
         self.now = now
         self.countryDatabase = countryDatabase
+        self.actor = actor
+        self.source = source
     }
 
     /// Loads the configuration exactly as `serve` does, then creates the data directory
@@ -64,6 +68,33 @@ public struct ManagementSession: Sendable {
         } catch {
             throw .failed("database error: \(error)")
         }
+    }
+
+    /// An action log line of this session's actor and source, at `now`. `before` and `after`
+    /// are the object as the command's `--json` output shows it (never a password, an HA1
+    /// value or an API key), stored as JSON text under `details["before"]` and
+    /// `details["after"]`. Text is stored as given and escaped when shown.
+    func logEntry(
+        action: String, target: String, reason: String = "", before: JSONValue? = nil, after: JSONValue? = nil,
+        details: [String: ActionLogValue] = [:], hackingAttempt: Bool = false
+    ) -> ActionLogEntry {
+        var details = details
+        if let before { details["before"] = .text(before.serialized()) }
+        if let after { details["after"] = .text(after.serialized()) }
+        return ActionLogEntry(
+            at: now, actor: actor, source: source, action: action, target: target, reason: reason, details: details,
+            hackingAttempt: hackingAttempt)
+    }
+
+    /// Writes an action log line on its own. The commands' changes pass theirs to the
+    /// repository instead (`logEntry`), which writes it in the change's own transaction;
+    /// this is for what is not a change of stored data, such as a refused console login.
+    public func record(
+        action: String, target: String, reason: String = "", before: JSONValue? = nil, after: JSONValue? = nil,
+        hackingAttempt: Bool = false
+    ) throws(ManagementError) {
+        let entry = logEntry(action: action, target: target, reason: reason, before: before, after: after, hackingAttempt: hackingAttempt)
+        _ = try storage { try database.insert(entry) }
     }
 
     /// The account named `reference`, or else the one with that id: an exact name wins, so

@@ -2,15 +2,26 @@ import Foundation
 
 /// Where a password comes from. Never from an option value: those end up in shell history
 /// and in every user's `ps` listing.
-public enum PasswordSource: Sendable, Equatable {
+public enum PasswordSource: Sendable, Equatable, CustomStringConvertible {
     /// The first line of standard input.
     case standardInput
     /// The first line of a file (a trailing line break is ignored).
     case file(String)
     /// A strong random one, printed once.
     case generate
-    /// Typed into the web console or sent to the JSON API (never a CLI option).
+    /// A password typed into the web console or sent to the JSON API, as received. The
+    /// command line never makes one: an option value is not a place for a password.
     case value(String)
+
+    /// Never the password itself, should a source end up in a message or a log.
+    public var description: String {
+        switch self {
+        case .standardInput: return "standard input"
+        case .file(let path): return "file \(path)"
+        case .generate: return "generated"
+        case .value: return "a given value"
+        }
+    }
 
     /// The one source the flags name, or nil when none does and none is required.
     public static func choose(
@@ -45,8 +56,8 @@ public enum PasswordSource: Sendable, Equatable {
             if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
         case .generate:
             throw .usage("--generate has no password to read")
-        case .value(let given):
-            text = given
+        case .value(let password):
+            return password
         }
         if text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
         return text

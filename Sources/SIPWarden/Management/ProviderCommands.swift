@@ -3,7 +3,9 @@ import SIPCore
 import Storage
 
 /// `sipwarden provider ...`: carriers. For a provider the server registers to, only the HA1
-/// values of the registration password are kept (RFC 7616 §3.4.2), made with its realm.
+/// values of the registration password are kept (RFC 7616 §3.4.2), made with its realm. Each
+/// change is written to the action log in its own transaction, with the provider as
+/// `provider show --json` prints it: whether a password is set, never the password nor an HA1.
 public struct ProviderCommands: Sendable {
     public let session: ManagementSession
 
@@ -15,7 +17,11 @@ public struct ProviderCommands: Sendable {
         var provider = Provider(name: try AccountCommands.checkedName(name, option: "NAME"), hosts: [], createdAt: session.now)
         guard !settings.hosts.isEmpty else { throw .usage("give at least one --host") }
         try apply(settings, to: &provider, password: source, isNew: true)
-        let stored = try session.storage { try session.database.insert(provider) }
+        let stored = try session.storage {
+            try session.database.insert(provider) { stored in
+                session.logEntry(action: "provider.add", target: Self.target(stored), after: Self.json(stored))
+            }
+        }
         return "added provider \(PrintableText.escape(stored.name)) (id \(stored.id ?? 0))\n"
     }
 
@@ -62,15 +68,21 @@ public struct ProviderCommands: Sendable {
     public func set(_ reference: String, settings: ProviderSettings, password source: PasswordSource?) throws(ManagementError) -> String {
         if settings == ProviderSettings(), source == nil { throw .usage("nothing to change: give at least one option") }
         var provider = try session.provider(reference)
+        let before = Self.json(provider)
         try apply(settings, to: &provider, password: source, isNew: false)
-        try session.storage { try session.database.update(provider) }
+        var after = Self.json(provider)
+        // That it changed, never what to.
+        if source != nil { after = after.replacing("registerPassword", with: .string("changed")) }
+        let log = session.logEntry(action: "provider.set", target: Self.target(provider), before: before, after: after)
+        try session.storage { try session.database.update(provider, log: log) }
         return "updated provider \(PrintableText.escape(provider.name))\n"
     }
 
     /// Its registration status goes with it.
     public func remove(_ reference: String) throws(ManagementError) -> String {
         let provider = try session.provider(reference)
-        try session.storage { try session.database.removeProvider(id: provider.id ?? 0) }
+        let log = session.logEntry(action: "provider.remove", target: Self.target(provider), before: Self.json(provider))
+        try session.storage { try session.database.removeProvider(id: provider.id ?? 0, log: log) }
         return "removed provider \(PrintableText.escape(provider.name))\n"
     }
 
@@ -162,6 +174,11 @@ public struct ProviderCommands: Sendable {
             // be remade.
             throw .usage("a new register username or realm needs the registration password again: give --password-stdin or --password-file")
         }
+    }
+
+    /// How the action log names a provider: `provider 2 carrier`.
+    static func target(_ provider: Provider) -> String {
+        "provider \(provider.id.map(String.init) ?? "?") \(provider.name)"
     }
 
     static func portText(_ provider: Provider) -> String {

@@ -2,6 +2,7 @@ import Storage
 
 /// `sipwarden rate ...`: what calls to a number prefix cost, by default or for one account.
 /// Prefixes are in the form routes use, so a rate covers exactly the numbers its route does.
+/// Each change is written to the action log in its own transaction.
 public struct RateCommands: Sendable {
     public let session: ManagementSession
 
@@ -48,7 +49,9 @@ public struct RateCommands: Sendable {
         let described = account.map { "rate \(prefix) for account \(PrintableText.escape($0.name))" } ?? "default rate \(prefix)"
         let stored = try session.storage { () throws -> Rate in
             do {
-                return try session.database.insert(rate)
+                return try session.database.insert(rate) { stored in
+                    session.logEntry(action: "rate.add", target: Self.target(stored), after: Self.json(stored, accountName: account?.name))
+                }
             } catch StorageError.duplicate {
                 throw ManagementError.refused("\(described) already exists")
             }
@@ -64,21 +67,7 @@ public struct RateCommands: Sendable {
              Dictionary(try session.database.accounts().map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first }))
         }
         if json {
-            return JSONValue.array(rates.map { rate in
-                .object([
-                    ("id", .integer(rate.id ?? 0)),
-                    ("account", .string(rate.accountId.flatMap { names[$0] })),
-                    ("accountId", rate.accountId.map { .integer($0) } ?? .null),
-                    ("prefix", .string(rate.prefix)),
-                    ("pricePerMinute", .string(MoneyAmount.format(micros: rate.pricePerMinuteMicros))),
-                    ("pricePerMinuteMicros", .integer(rate.pricePerMinuteMicros)),
-                    ("connectionFee", .string(MoneyAmount.format(micros: rate.connectionFeeMicros))),
-                    ("connectionFeeMicros", .integer(rate.connectionFeeMicros)),
-                    ("incrementSeconds", .integer(rate.incrementSeconds)),
-                    ("minimumSeconds", .integer(rate.minimumSeconds)),
-                    ("createdAt", .string(rate.createdAt.iso8601)),
-                ])
-            }).serialized() + "\n"
+            return JSONValue.array(rates.map { Self.json($0, accountName: $0.accountId.flatMap { names[$0] }) }).serialized() + "\n"
         }
         var table = TextTable(["ID", "ACCOUNT", "PREFIX", "PER-MINUTE", "CONNECTION-FEE", "INCREMENT", "MINIMUM"])
         for rate in rates {
@@ -95,8 +84,36 @@ public struct RateCommands: Sendable {
         guard let id = Int64(reference), id > 0, reference.allSatisfy(\.isASCIIDigit) else {
             throw .usage("ID: \"\(PrintableText.escape(reference))\" is not a rate id")
         }
-        let removed = try session.storage { try session.database.removeRate(id: id) }
+        let (rate, accountName) = try session.storage { () throws -> (Rate?, String?) in
+            let rate = try session.database.allRates().first { $0.id == id }
+            return (rate, try rate?.accountId.flatMap { try session.database.account(id: $0)?.name })
+        }
+        let log = session.logEntry(
+            action: "rate.remove", target: rate.map(Self.target) ?? "rate \(id)", before: rate.map { Self.json($0, accountName: accountName) })
+        let removed = try session.storage { try session.database.removeRate(id: id, log: log) }
         if !removed { throw .refused("rate \(id) not found") }
         return "removed rate \(id)\n"
+    }
+
+    /// How the action log names a rate: `rate 7 +44 default`, `rate 8 +44 of account 3`.
+    static func target(_ rate: Rate) -> String {
+        "rate \(rate.id.map(String.init) ?? "?") \(rate.prefix) " + (rate.accountId.map { "of account \($0)" } ?? "default")
+    }
+
+    /// A rate as `rate list --json` prints it.
+    static func json(_ rate: Rate, accountName: String?) -> JSONValue {
+        .object([
+            ("id", .integer(rate.id ?? 0)),
+            ("account", .string(accountName)),
+            ("accountId", rate.accountId.map { .integer($0) } ?? .null),
+            ("prefix", .string(rate.prefix)),
+            ("pricePerMinute", .string(MoneyAmount.format(micros: rate.pricePerMinuteMicros))),
+            ("pricePerMinuteMicros", .integer(rate.pricePerMinuteMicros)),
+            ("connectionFee", .string(MoneyAmount.format(micros: rate.connectionFeeMicros))),
+            ("connectionFeeMicros", .integer(rate.connectionFeeMicros)),
+            ("incrementSeconds", .integer(rate.incrementSeconds)),
+            ("minimumSeconds", .integer(rate.minimumSeconds)),
+            ("createdAt", .string(rate.createdAt.iso8601)),
+        ])
     }
 }

@@ -2,7 +2,8 @@ import Storage
 import Switch
 
 /// `sipwarden route ...`: which providers carry calls to a number prefix, and how the number
-/// is written for each. The server reloads them within about a second.
+/// is written for each. The server reloads them within about a second. Each change is written
+/// to the action log in its own transaction.
 public struct RouteCommands: Sendable {
     public let session: ManagementSession
 
@@ -62,7 +63,10 @@ public struct RouteCommands: Sendable {
         let described = "route \(prefix) via provider \(PrintableText.escape(provider.name))"
         _ = try session.storage { () throws -> Route in
             do {
-                return try session.database.insert(route)
+                return try session.database.insert(route) { stored in
+                    session.logEntry(
+                        action: "route.add", target: "route \(prefix) via provider \(provider.name)", after: Self.json(stored, provider: provider))
+                }
             } catch StorageError.duplicate {
                 throw ManagementError.refused("\(described) already exists")
             }
@@ -76,23 +80,7 @@ public struct RouteCommands: Sendable {
              Dictionary(try session.database.providers().map { ($0.id ?? 0, $0) }, uniquingKeysWith: { first, _ in first }))
         }
         if json {
-            return JSONValue.array(routes.map { route in
-                let provider = providers[route.providerId]
-                let example = Self.example(route, provider: provider)
-                let risk = Self.highRiskEntry(route.prefix)
-                return .object([
-                    ("prefix", .string(route.prefix)),
-                    ("provider", .string(provider?.name ?? "")),
-                    ("priority", .integer(route.priority)),
-                    ("strip", .integer(route.strip)),
-                    ("add", .string(route.add)),
-                    ("techPrefix", .string(provider?.techPrefix ?? "")),
-                    ("providerEnabled", .bool(provider?.enabled ?? false)),
-                    ("example", example.map { .object([("dialled", .string($0.dialled)), ("sent", .string($0.sent))]) } ?? .null),
-                    ("highRisk", risk.map { .object([("prefix", .string($0.prefix)), ("reason", .string($0.reason))]) } ?? .null),
-                    ("createdAt", .string(route.createdAt.iso8601)),
-                ])
-            }).serialized() + "\n"
+            return JSONValue.array(routes.map { Self.json($0, provider: providers[$0.providerId]) }).serialized() + "\n"
         }
         var table = TextTable(["PREFIX", "PROVIDER", "PRIORITY", "STRIP", "ADD", "TECH-PREFIX", "EXAMPLE", "NOTE"])
         for route in routes {
@@ -118,11 +106,21 @@ public struct RouteCommands: Sendable {
         if let name {
             let provider = try self.provider(name)
             let described = "route \(prefix) via provider \(PrintableText.escape(provider.name))"
-            let removed = try session.storage { try session.database.removeRoute(prefix: prefix, providerId: provider.id ?? 0) }
+            let route = try session.storage { try session.database.routes(prefix: prefix).first { $0.providerId == provider.id } }
+            let log = session.logEntry(
+                action: "route.remove", target: "route \(prefix) via provider \(provider.name)",
+                before: route.map { Self.json($0, provider: provider) })
+            let removed = try session.storage { try session.database.removeRoute(prefix: prefix, providerId: provider.id ?? 0, log: log) }
             if removed == 0 { throw .refused("no \(described)") }
             return "removed \(described)\n"
         }
-        let removed = try session.storage { try session.database.removeRoutes(prefix: prefix) }
+        let (routes, providers) = try session.storage { () throws -> ([Route], [Int64: Provider]) in
+            (try session.database.routes(prefix: prefix),
+             Dictionary(try session.database.providers().map { ($0.id ?? 0, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
+        let log = session.logEntry(
+            action: "route.remove", target: "routes \(prefix)", before: .array(routes.map { Self.json($0, provider: providers[$0.providerId]) }))
+        let removed = try session.storage { try session.database.removeRoutes(prefix: prefix, log: log) }
         if removed == 0 { throw .refused("no route \(prefix)") }
         return "removed \(removed) \(removed == 1 ? "route" : "routes") of \(prefix)\n"
     }
@@ -135,6 +133,24 @@ public struct RouteCommands: Sendable {
             throw .refused("no provider named \(PrintableText.escape(name))")
         }
         return provider
+    }
+
+    /// A route as `route list --json` prints it.
+    static func json(_ route: Route, provider: Provider?) -> JSONValue {
+        let example = Self.example(route, provider: provider)
+        let risk = Self.highRiskEntry(route.prefix)
+        return .object([
+            ("prefix", .string(route.prefix)),
+            ("provider", .string(provider?.name ?? "")),
+            ("priority", .integer(route.priority)),
+            ("strip", .integer(route.strip)),
+            ("add", .string(route.add)),
+            ("techPrefix", .string(provider?.techPrefix ?? "")),
+            ("providerEnabled", .bool(provider?.enabled ?? false)),
+            ("example", example.map { .object([("dialled", .string($0.dialled)), ("sent", .string($0.sent))]) } ?? .null),
+            ("highRisk", risk.map { .object([("prefix", .string($0.prefix)), ("reason", .string($0.reason))]) } ?? .null),
+            ("createdAt", .string(route.createdAt.iso8601)),
+        ])
     }
 
     /// The prefix followed by `sampleDigits`, and what the provider would receive for it.

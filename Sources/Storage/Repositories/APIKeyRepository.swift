@@ -2,20 +2,25 @@ public import Foundation
 import GRDB
 
 /// Keys of the event channel and the API, behind a protocol so that another database can
-/// implement it.
+/// implement it. A change may carry its action log line, written in the same transaction.
 public protocol APIKeyRepository: Sendable {
-    func insert(_ key: APIKey) throws -> APIKey
+    func insert(_ key: APIKey, log: ActionLogLine<APIKey>?) throws -> APIKey
     func apiKeys() throws -> [APIKey]
     /// The key whose SHA-256 (hex) is `hash`.
     func apiKey(hash: String) throws -> APIKey?
-    func removeAPIKey(named name: String) throws
+    func removeAPIKey(named name: String, log: ActionLogEntry?) throws
     func touchAPIKey(id: Int64, at date: Date) throws
 }
 
+extension APIKeyRepository {
+    public func insert(_ key: APIKey) throws -> APIKey { try insert(key, log: nil) }
+    public func removeAPIKey(named name: String) throws { try removeAPIKey(named: name, log: nil) }
+}
+
 extension AppDatabase: APIKeyRepository {
-    public func insert(_ key: APIKey) throws -> APIKey {
+    public func insert(_ key: APIKey, log: ActionLogLine<APIKey>?) throws -> APIKey {
         do {
-            return try writer.write { db in
+            return try write(logging: log) { db in
                 var key = key
                 try key.insert(db)
                 return key
@@ -33,9 +38,10 @@ extension AppDatabase: APIKeyRepository {
         try writer.read { db in try APIKey.filter(Column("keyHash") == hash).fetchOne(db) }
     }
 
-    public func removeAPIKey(named name: String) throws {
-        let deleted = try writer.write { db in try APIKey.filter(Column("name") == name).deleteAll(db) }
-        if deleted == 0 { throw StorageError.notFound("API key \(name)") }
+    public func removeAPIKey(named name: String, log: ActionLogEntry?) throws {
+        try write(logging: { log }) { db in
+            if try APIKey.filter(Column("name") == name).deleteAll(db) == 0 { throw StorageError.notFound("API key \(name)") }
+        }
     }
 
     public func touchAPIKey(id: Int64, at date: Date) throws {

@@ -1,6 +1,11 @@
 public import Foundation
 import GRDB
 
+/// The action log line of a change, made from what was written (a new record with its id,
+/// the bans lifted) and inserted in the same transaction as the change, so that a change and
+/// its line are kept together or not at all; a nil line: none is written.
+public typealias ActionLogLine<Written> = (Written) -> ActionLogEntry?
+
 /// The action log and the switch's own account blocks, behind a protocol so that another
 /// database can implement it.
 public protocol ActionLogRepository: Sendable {
@@ -69,6 +74,16 @@ extension AppDatabase: ActionLogRepository {
                 lifted.append(account)
             }
             return lifted
+        }
+    }
+
+    /// Runs `updates` in one transaction, and in the same transaction inserts the line `log`
+    /// makes of what was written. An error thrown by `updates` rolls both back.
+    func write<Written>(logging log: ActionLogLine<Written>?, _ updates: (Database) throws -> Written) throws -> Written {
+        try writer.write { db in
+            let written = try updates(db)
+            if var entry = log?(written) { try entry.insert(db) }
+            return written
         }
     }
 

@@ -3,10 +3,10 @@ import GRDB
 
 /// Bans, behind a protocol so that another database can implement it. The server writes
 /// (new bans, expiry sweeps) while the command line reads and lifts: every write is one short
-/// transaction.
+/// transaction, with its action log line when it carries one.
 public protocol BanRepository: Sendable {
     /// Inserts every ban in one transaction; returns them with their ids.
-    func insert(_ bans: [Ban]) throws -> [Ban]
+    func insert(_ bans: [Ban], log: ActionLogLine<[Ban]>?) throws -> [Ban]
     /// Bans not lifted and permanent or expiring after `now`, newest first.
     func activeBans(at now: Date) throws -> [Ban]
     /// Every ban of exactly this network, lifted and expired ones included, newest first.
@@ -16,9 +16,10 @@ public protocol BanRepository: Sendable {
     /// length (its covering networks, in canonical text).
     func bans(networks: [String]) throws -> [Ban]
     /// Lifts the active bans of exactly this network; returns them as lifted.
-    func liftBans(network: String, at date: Date, by lifter: String) throws -> [Ban]
-    /// Lifts one ban if it is active; nil when there is no such ban or it is not active.
-    func liftBan(id: Int64, at date: Date, by lifter: String) throws -> Ban?
+    func liftBans(network: String, at date: Date, by lifter: String, log: ActionLogLine<[Ban]>?) throws -> [Ban]
+    /// Lifts one ban if it is active; nil when there is no such ban or it is not active (and
+    /// no line is written).
+    func liftBan(id: Int64, at date: Date, by lifter: String, log: ActionLogLine<Ban>?) throws -> Ban?
     /// Marks the bans that expired at or before `now` as lifted (at `now`, by "expiry");
     /// returns them as lifted.
     func liftExpiredBans(at now: Date) throws -> [Ban]
@@ -30,10 +31,20 @@ public protocol BanRepository: Sendable {
     func recentBans(limit: Int) throws -> [Ban]
 }
 
+extension BanRepository {
+    public func insert(_ bans: [Ban]) throws -> [Ban] { try insert(bans, log: nil) }
+    public func liftBans(network: String, at date: Date, by lifter: String) throws -> [Ban] {
+        try liftBans(network: network, at: date, by: lifter, log: nil)
+    }
+    public func liftBan(id: Int64, at date: Date, by lifter: String) throws -> Ban? {
+        try liftBan(id: id, at: date, by: lifter, log: nil)
+    }
+}
+
 extension AppDatabase: BanRepository {
-    public func insert(_ bans: [Ban]) throws -> [Ban] {
+    public func insert(_ bans: [Ban], log: ActionLogLine<[Ban]>?) throws -> [Ban] {
         guard !bans.isEmpty else { return [] }
-        return try writer.write { db in
+        return try write(logging: log) { db in
             var inserted = bans
             for index in inserted.indices {
                 try inserted[index].insert(db)
@@ -55,14 +66,14 @@ extension AppDatabase: BanRepository {
         return try writer.read { db in try Self.newestFirst(Ban.filter(networks.contains(Column("network")))).fetchAll(db) }
     }
 
-    public func liftBans(network: String, at date: Date, by lifter: String) throws -> [Ban] {
-        try writer.write { db in
+    public func liftBans(network: String, at date: Date, by lifter: String, log: ActionLogLine<[Ban]>?) throws -> [Ban] {
+        try write(logging: { lifted in lifted.isEmpty ? nil : log?(lifted) }) { db in
             try Self.lift(Ban.filter(Column("network") == network).filter(Self.isActive(at: date)), at: date, by: lifter, db)
         }
     }
 
-    public func liftBan(id: Int64, at date: Date, by lifter: String) throws -> Ban? {
-        try writer.write { db in
+    public func liftBan(id: Int64, at date: Date, by lifter: String, log: ActionLogLine<Ban>?) throws -> Ban? {
+        try write(logging: { lifted in lifted.flatMap { log?($0) } }) { db in
             try Self.lift(Ban.filter(key: id).filter(Self.isActive(at: date)), at: date, by: lifter, db).first
         }
     }

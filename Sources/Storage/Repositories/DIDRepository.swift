@@ -1,18 +1,24 @@
 import GRDB
 
-/// DIDs, behind a protocol so that another database can implement it.
+/// DIDs, behind a protocol so that another database can implement it. A change may carry its
+/// action log line, written in the same transaction.
 public protocol DIDRepository: Sendable {
-    func insert(_ did: DID) throws -> DID
+    func insert(_ did: DID, log: ActionLogLine<DID>?) throws -> DID
     /// Every DID, by number.
     func dids() throws -> [DID]
     func did(number: String) throws -> DID?
-    func removeDID(number: String) throws
+    func removeDID(number: String, log: ActionLogEntry?) throws
+}
+
+extension DIDRepository {
+    public func insert(_ did: DID) throws -> DID { try insert(did, log: nil) }
+    public func removeDID(number: String) throws { try removeDID(number: number, log: nil) }
 }
 
 extension AppDatabase: DIDRepository {
-    public func insert(_ did: DID) throws -> DID {
+    public func insert(_ did: DID, log: ActionLogLine<DID>?) throws -> DID {
         do {
-            return try writer.write { db in
+            return try write(logging: log) { db in
                 var did = did
                 try did.insert(db)
                 return did
@@ -32,8 +38,9 @@ extension AppDatabase: DIDRepository {
         try writer.read { db in try DID.filter(Column("number") == number).fetchOne(db) }
     }
 
-    public func removeDID(number: String) throws {
-        let deleted = try writer.write { db in try DID.filter(Column("number") == number).deleteAll(db) }
-        if deleted == 0 { throw StorageError.notFound("DID \(number)") }
+    public func removeDID(number: String, log: ActionLogEntry?) throws {
+        try write(logging: { log }) { db in
+            if try DID.filter(Column("number") == number).deleteAll(db) == 0 { throw StorageError.notFound("DID \(number)") }
+        }
     }
 }

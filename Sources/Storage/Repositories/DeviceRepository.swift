@@ -1,17 +1,24 @@
 import GRDB
 
-/// Devices, behind a protocol so that another database can implement it.
+/// Devices, behind a protocol so that another database can implement it. A change may carry
+/// its action log line, written in the same transaction.
 public protocol DeviceRepository: Sendable {
     func insert(_ device: Device) throws -> Device
     /// Creates every device (and the new accounts they ask for) in one transaction: all of
     /// them, or none when one is refused.
-    func insert(_ provisions: [DeviceProvision]) throws -> [Device]
+    func insert(_ provisions: [DeviceProvision], log: ActionLogLine<[Device]>?) throws -> [Device]
     func device(id: Int64) throws -> Device?
     /// The device with exactly this SIP username (case-sensitive, RFC 3261 §19.1.2).
     func device(username: String) throws -> Device?
     func devices(accountId: Int64?) throws -> [Device]
-    func update(_ device: Device) throws
-    func removeDevice(id: Int64) throws
+    func update(_ device: Device, log: ActionLogEntry?) throws
+    func removeDevice(id: Int64, log: ActionLogEntry?) throws
+}
+
+extension DeviceRepository {
+    public func insert(_ provisions: [DeviceProvision]) throws -> [Device] { try insert(provisions, log: nil) }
+    public func update(_ device: Device) throws { try update(device, log: nil) }
+    public func removeDevice(id: Int64) throws { try removeDevice(id: id, log: nil) }
 }
 
 extension AppDatabase: DeviceRepository {
@@ -29,8 +36,8 @@ extension AppDatabase: DeviceRepository {
         }
     }
 
-    public func insert(_ provisions: [DeviceProvision]) throws -> [Device] {
-        try writer.write { db in
+    public func insert(_ provisions: [DeviceProvision], log: ActionLogLine<[Device]>?) throws -> [Device] {
+        try write(logging: log) { db in
             var created: [Device] = []
             created.reserveCapacity(provisions.count)
             for provision in provisions {
@@ -72,9 +79,9 @@ extension AppDatabase: DeviceRepository {
         }
     }
 
-    public func update(_ device: Device) throws {
+    public func update(_ device: Device, log: ActionLogEntry?) throws {
         do {
-            try writer.write { db in try device.update(db) }
+            try write(logging: { log }) { db in try device.update(db) }
         } catch is RecordError {
             throw StorageError.notFound("device \(device.id.map(String.init) ?? "?")")
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -84,8 +91,9 @@ extension AppDatabase: DeviceRepository {
         }
     }
 
-    public func removeDevice(id: Int64) throws {
-        let deleted = try writer.write { db in try Device.deleteOne(db, key: id) }
-        if !deleted { throw StorageError.notFound("device \(id)") }
+    public func removeDevice(id: Int64, log: ActionLogEntry?) throws {
+        try write(logging: { log }) { db in
+            if try !Device.deleteOne(db, key: id) { throw StorageError.notFound("device \(id)") }
+        }
     }
 }

@@ -1,22 +1,28 @@
 import GRDB
 
-/// Call rates, behind a protocol so that another database can implement it.
+/// Call rates, behind a protocol so that another database can implement it. A change may
+/// carry its action log line, written in the same transaction.
 public protocol RateRepository: Sendable {
     /// Refuses a second rate of the same prefix for the same account (or a second default).
-    func insert(_ rate: Rate) throws -> Rate
+    func insert(_ rate: Rate, log: ActionLogLine<Rate>?) throws -> Rate
     /// The rates of one account, or every rate when `accountId` is nil; by account (defaults
     /// first), then prefix.
     func rates(accountId: Int64?) throws -> [Rate]
     /// Every rate, by account (defaults first), then prefix.
     func allRates() throws -> [Rate]
-    /// Whether there was such a rate.
-    func removeRate(id: Int64) throws -> Bool
+    /// Whether there was such a rate; the log line is written only when there was.
+    func removeRate(id: Int64, log: ActionLogEntry?) throws -> Bool
+}
+
+extension RateRepository {
+    public func insert(_ rate: Rate) throws -> Rate { try insert(rate, log: nil) }
+    public func removeRate(id: Int64) throws -> Bool { try removeRate(id: id, log: nil) }
 }
 
 extension AppDatabase: RateRepository {
-    public func insert(_ rate: Rate) throws -> Rate {
+    public func insert(_ rate: Rate, log: ActionLogLine<Rate>?) throws -> Rate {
         do {
-            return try writer.write { db in
+            return try write(logging: log) { db in
                 var rate = rate
                 try rate.insert(db)
                 return rate
@@ -42,8 +48,8 @@ extension AppDatabase: RateRepository {
         }
     }
 
-    public func removeRate(id: Int64) throws -> Bool {
-        try writer.write { db in try Rate.deleteOne(db, key: id) }
+    public func removeRate(id: Int64, log: ActionLogEntry?) throws -> Bool {
+        try write(logging: { removed in removed ? log : nil }) { db in try Rate.deleteOne(db, key: id) }
     }
 
     private static func described(_ rate: Rate) -> String {
