@@ -15,10 +15,6 @@ struct QRMatrix {
         isFunction = Array(repeating: false, count: size * size)
     }
 
-    subscript(x: Int, y: Int) -> Bool {
-        modules[y * size + x]
-    }
-
     private mutating func setFunction(x: Int, y: Int, dark: Bool) {
         modules[y * size + x] = dark
         isFunction[y * size + x] = true

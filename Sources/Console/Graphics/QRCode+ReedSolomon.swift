@@ -16,10 +16,10 @@ struct QRBlockStructure {
     }
 
     /// Modules of the encoding region (Table 1, "data modules except (C)"): the whole symbol
-    /// less the finder patterns with their separators and the format information (225
-    /// modules, one dark module included), the timing patterns, the alignment patterns and,
-    /// from version 7, the two blocks of version information. Codewords are this divided by
-    /// 8; the 0 to 7 modules left over are the remainder bits of §7.7.3.
+    /// less the finder patterns with their separators (3 × 64), the format information with
+    /// the dark module (31), the timing patterns between the separators, the alignment
+    /// patterns and, from version 7, the two blocks of version information. Codewords are
+    /// this divided by 8; the 0 to 7 modules left over are the remainder bits of §7.7.3.
     static func dataModules(version: Int) -> Int {
         let size = 17 + 4 * version
         var modules = size * size - 3 * 64 - 2 * 15 - 1 - 2 * (size - 16)

@@ -4,7 +4,7 @@ extension QRCode {
 
     /// An `<svg>` element: a light background, then one `<path>` of the dark modules with
     /// horizontal runs merged into single rectangles, in a view box measured in modules
-    /// (quiet zone included) and displayed at `moduleSize` CSS pixels per module.
+    /// (quiet zone included) and displayed at `moduleSize` CSS pixels per module (at least 1).
     /// Colours are presentation attributes and there is no `style` attribute, since the
     /// console's Content-Security-Policy refuses inline styles; `crispEdges` keeps the
     /// renderer from antialiasing the seams between modules into grey lines.

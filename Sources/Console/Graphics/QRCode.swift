@@ -5,8 +5,8 @@
 /// chosen error correction level; the data mask is the one with the lowest penalty
 /// (§7.8.3). The text is written as its UTF-8 bytes without an ECI header: §7.4.5 makes
 /// ISO/IEC 8859-1 the default interpretation of byte mode, but readers take valid UTF-8 as
-/// UTF-8 in practice, while an ECI designator (§7.4.2) is ignored or refused by some of
-/// them; enrolment links are ASCII anyway (RFC 3986 percent-encodes everything else).
+/// UTF-8 in practice, while not all of them understand an ECI designator (§7.4.2);
+/// enrolment links are ASCII anyway (RFC 3986 percent-encodes everything else).
 public struct QRCode: Sendable {
     /// The four levels of §7.5.1, recovering about 7 %, 15 %, 25 % and 30 % of the codewords.
     public enum ErrorCorrection: Sendable {

@@ -16,8 +16,9 @@ public struct ChartSeries: Sendable {
 /// allows neither inline): colours, font and sizes are presentation attributes, which any
 /// CSS rule overrides, and the elements carry the classes `chart`, `series-N`, `axis`,
 /// `grid`, `legend` and `empty` for such rules. Every text from the caller is XML-escaped.
-/// Values that are negative, NaN or infinite are drawn as 0. A value missing from a series
-/// counts as 0; values beyond the labels are ignored.
+/// Values that are negative, NaN or infinite are drawn (and shown in tooltips) as 0. A value
+/// missing from a series counts as 0; values beyond the labels are ignored. Width and height
+/// are taken within 80…10000 and 60…10000.
 ///
 /// Each bar and each point has a `<title>` (the browser's tooltip) reading
 /// "label: value unit", with the series name after the label when there are several
