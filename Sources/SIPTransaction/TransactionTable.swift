@@ -39,6 +39,9 @@ public struct TransactionTable<Context: Sendable>: Sendable {
 
     /// Live transactions.
     public private(set) var count = 0
+    /// Transactions created since the table was made, server and client (for metrics: the
+    /// owner reads it, so counting costs the message path nothing more than this addition).
+    public private(set) var created = 0
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -117,6 +120,7 @@ public struct TransactionTable<Context: Sendable>: Sendable {
         case .client(let key): clients[key] = slot
         }
         count += 1
+        created &+= 1
         heap.set(slot, to: transaction.nextDeadline)
         return slot
     }

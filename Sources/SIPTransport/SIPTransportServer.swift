@@ -37,15 +37,20 @@ public final class SIPTransportServer: Sendable {
     private let tls: NIOSSLContext?
     private let gate: any IngressGate
     private let processorFor: ProcessorProvider
+    private let metrics: (any SIPTrafficMetrics)?
     private let logger: Logger
     private let channels = Mutex<[any Channel]>([])
     /// The UDP sockets, for requests the server sends itself (outbound registration).
     private let udpChannels = Mutex<[any Channel]>([])
 
+    /// - Parameter metrics: counts the datagrams and stream messages read and written; nil:
+    ///   nothing is counted (and no counting handler is put in the pipelines).
     public init(
         group: any EventLoopGroup, configuration: SIPTransportConfiguration, tls: NIOSSLContext?,
-        gate: any IngressGate = AdmitAllIngressGate(), logger: Logger, processorFor: @escaping ProcessorProvider
+        gate: any IngressGate = AdmitAllIngressGate(), metrics: (any SIPTrafficMetrics)? = nil, logger: Logger,
+        processorFor: @escaping ProcessorProvider
     ) {
+        self.metrics = metrics
         self.group = group
         self.configuration = configuration
         self.tls = tls
@@ -173,6 +178,7 @@ public final class SIPTransportServer: Sendable {
     private func udpBootstrap(on loop: any EventLoop, shared: Bool) -> DatagramBootstrap {
         let gate = self.gate
         let processorFor = self.processorFor
+        let metrics = self.metrics
         let slots = configuration.udpVectorReadCount
         // No SO_REUSEADDR: on UDP it would let another socket bind the same port and take the
         // traffic (TIME_WAIT, its purpose, is TCP's).
@@ -184,8 +190,9 @@ public final class SIPTransportServer: Sendable {
             .channelOption(.maxMessagesPerRead, value: 4)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        UDPInboundHandler(gate: gate, processor: processorFor(channel.eventLoop)))
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(UDPInboundHandler(gate: gate, processor: processorFor(channel.eventLoop), metrics: metrics))
+                    if let metrics { try pipeline.addHandler(SentCountingHandler(transport: .udp, metrics: metrics)) }
                 }
             }
     }
@@ -206,6 +213,7 @@ public final class SIPTransportServer: Sendable {
     private func streamBootstrap(transport: SIPTransportKind) -> ServerBootstrap {
         let gate = self.gate
         let processorFor = self.processorFor
+        let metrics = self.metrics
         let table = self.connections
         let configuration = self.configuration
         let tls = transport == .tls ? self.tls : nil
@@ -246,7 +254,9 @@ public final class SIPTransportServer: Sendable {
                             maximumBufferSize: configuration.limits.maxMessageSize * 2))
                     try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
                     try pipeline.addHandler(
-                        StreamConnectionHandler(processor: processorFor(channel.eventLoop), gate: gate, watch: watch, transport: transport))
+                        StreamConnectionHandler(
+                            processor: processorFor(channel.eventLoop), gate: gate, watch: watch, transport: transport, metrics: metrics))
+                    if let metrics { try pipeline.addHandler(SentCountingHandler(transport: transport, metrics: metrics)) }
                 }
             }
     }

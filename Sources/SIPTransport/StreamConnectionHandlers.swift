@@ -63,13 +63,18 @@ final class StreamConnectionHandler: ChannelInboundHandler {
     private let gate: any IngressGate
     private let watch: StreamAssemblyWatch
     private let transport: SIPTransportKind
+    private let metrics: (any SIPTrafficMetrics)?
     private var peer: SIPPeer?
 
-    init(processor: any SIPInboundProcessor, gate: any IngressGate, watch: StreamAssemblyWatch, transport: SIPTransportKind) {
+    init(
+        processor: any SIPInboundProcessor, gate: any IngressGate, watch: StreamAssemblyWatch, transport: SIPTransportKind,
+        metrics: (any SIPTrafficMetrics)? = nil
+    ) {
         self.processor = processor
         self.gate = gate
         self.watch = watch
         self.transport = transport
+        self.metrics = metrics
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -86,6 +91,7 @@ final class StreamConnectionHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(ByteBuffer(string: "\r\n")), promise: nil)
         case .message(let message):
             guard let peer else { return }
+            metrics?.received(transport)
             // Every message is counted (floods) and looked at again: a source banned while
             // its connection is open loses the connection.
             switch gate.decide(source: peer.remote, transport: transport) {
@@ -110,6 +116,7 @@ final class StreamConnectionHandler: ChannelInboundHandler {
         // RFC 3261 §18.3: once framing is lost the stream cannot be trusted; answer if the
         // head could be read, then close.
         if let parseError = error as? SIPParseError, let peer {
+            metrics?.received(transport)
             processor.process(.framingError(parseError), from: peer, replies: SIPReplySender(channel: context.channel, destination: nil))
             context.flush()
         }

@@ -7,11 +7,13 @@ final class UDPInboundHandler: ChannelInboundHandler {
 
     private let gate: any IngressGate
     private let processor: any SIPInboundProcessor
+    private let metrics: (any SIPTrafficMetrics)?
     private var local: SocketAddress?
 
-    init(gate: any IngressGate, processor: any SIPInboundProcessor) {
+    init(gate: any IngressGate, processor: any SIPInboundProcessor, metrics: (any SIPTrafficMetrics)? = nil) {
         self.gate = gate
         self.processor = processor
+        self.metrics = metrics
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -26,6 +28,7 @@ final class UDPInboundHandler: ChannelInboundHandler {
         // NAT keep-alives (CRLF or CRLFCRLF datagrams) need no answer over UDP, and are not
         // counted as requests.
         if bytes.readableBytes <= 4, bytes.readableBytesView.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { return }
+        metrics?.received(.udp)
         switch gate.decide(source: source, transport: .udp) {
         case .admit:
             let peer = SIPPeer(transport: .udp, remote: source, local: local)

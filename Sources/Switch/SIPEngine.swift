@@ -42,6 +42,13 @@ public final class SIPEngine: SIPInboundProcessor {
     public let calls: CallServices?
     /// This engine's place among the event loops (answers to its transactions carry it).
     public let loopIndex: Int
+    /// Where requests, answers, parse errors and answer times are reported; nil: nowhere.
+    public let metrics: (any EngineMetrics)?
+    /// When the engine began to handle the message being read, while no final answer to it
+    /// has been written yet (kept only with metrics, for the answer-time histogram).
+    var readingSince: SIPInstant?
+    /// The transaction figures last reported to the metrics.
+    var reportedTransactions = (live: 0, created: 0)
     var proxy = ProxyState()
     var eventLoop: (any EventLoop)?
     /// The socket or connection whose read is being handled: its read burst ends with a flush.
@@ -59,10 +66,11 @@ public final class SIPEngine: SIPInboundProcessor {
 
     public init(
         configuration: Configuration, responder: LocalResponder, logger: Logger, callers: CallerServices? = nil,
-        defense: SourceDefense? = nil, calls: CallServices? = nil, loopIndex: Int = 0,
+        defense: SourceDefense? = nil, calls: CallServices? = nil, loopIndex: Int = 0, metrics: (any EngineMetrics)? = nil,
         clock: @escaping @Sendable () -> SIPInstant = SIPEngine.monotonicNow
     ) {
         self.calls = calls
+        self.metrics = metrics
         self.loopIndex = loopIndex
         self.configuration = configuration
         self.responder = responder
@@ -104,6 +112,7 @@ public final class SIPEngine: SIPInboundProcessor {
 
     /// Fires every transaction timer due at `now`.
     public func advance(to now: SIPInstant) {
+        defer { reportTransactions() }
         if calls != nil { proxyTick(now: now) }
         guard let next = table.nextDeadline, next <= now else { return }
         for output in table.advance(to: now) {
@@ -115,7 +124,13 @@ public final class SIPEngine: SIPInboundProcessor {
 
     public func process(_ inbound: SIPInbound, from peer: SIPPeer, replies: SIPReplySender) {
         reading = replies
-        defer { reading = nil }
+        // One clock read per message, and only when someone keeps the figures.
+        if metrics != nil { readingSince = clock() }
+        defer {
+            reading = nil
+            readingSince = nil
+            reportTransactions()
+        }
         switch inbound {
         case .datagram(let bytes):
             do throws(SIPParseError) {
@@ -133,6 +148,8 @@ public final class SIPEngine: SIPInboundProcessor {
 
     private func handle(_ message: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) {
         guard let method = message.method else {
+            // A response's handling (forwarding it, say) is not an answer time.
+            readingSince = nil
             if let callers, callers.consume(&message, from: peer) { return }
             if calls != nil, routeResponse(&message, peer: peer) { return }
             // No other client transactions yet: any other response is a stray one (RFC 6026 §7.2).
@@ -141,6 +158,7 @@ public final class SIPEngine: SIPInboundProcessor {
             return
         }
         statistics.requests += 1
+        metrics?.requestReceived(method)
         do throws(SIPParseError) {
             try message.validate()
         } catch {
@@ -264,7 +282,7 @@ public final class SIPEngine: SIPInboundProcessor {
 
     func respond(_ id: TransactionID, answer: LocalResponder.Answer, to request: inout SIPMessage, peer: SIPPeer) {
         guard let response = buildResponse(answer, to: &request, peer: peer, toTag: nil) else { return }
-        statistics.answered(answer.statusCode)
+        countAnswer(answer.statusCode)
         if let output = table.respond(id, with: response, now: clock()) {
             carryOut(output, timerDriven: false)
         }
@@ -318,7 +336,7 @@ public final class SIPEngine: SIPInboundProcessor {
             return
         }
         routing.replies(for: via, peer: peer, replies: replies).send(bytes)
-        statistics.answered(answer.statusCode)
+        countAnswer(answer.statusCode)
     }
 
     private func statelessTag(_ request: inout SIPMessage) -> SIPString {
@@ -352,6 +370,7 @@ public final class SIPEngine: SIPInboundProcessor {
     /// received even when they are the malformed part); otherwise, and for ACK and responses,
     /// it is dropped without a word (RFC 3261 §8.2, §18.3; RFC 4475 §3.1.2).
     private func answerMalformed(_ message: SIPMessage?, error: SIPParseError, peer: SIPPeer, replies: SIPReplySender) {
+        metrics?.parseError()
         reportMalformed(message, error: error, peer: peer)
         guard var request = message, let method = request.method, method != .ack,
             SIPMessage.mandatoryHeaders.allSatisfy({ name in request.headers.values(name).contains { !$0.isEmpty } })

@@ -19,6 +19,9 @@ public enum ConsoleApplication {
         router.add(middleware: SecurityHeadersMiddleware(tls: tls != nil))
         EventChannelRoutes.add(to: router, dependencies: dependencies)
         configure(router)
+        if let allows = dependencies.metricsAllows, let render = dependencies.metricsRender {
+            MetricsRoutes.add(to: router, allows: allows, render: render)
+        }
         let webSocketRouter = Router(context: ConsoleRequestContext.self)
         EventChannelRoutes.add(toWebSocket: webSocketRouter, dependencies: dependencies)
         let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init())

@@ -18,6 +18,11 @@ public struct ConsoleDependencies: Sendable {
     /// The console user a request's session cookie belongs to, if any may watch events
     /// (staff, not customers); nil: sessions are not accepted.
     public var sessionUser: (@Sendable (Request, ConsoleRequestContext) throws -> String?)?
+    /// Whether an address may read `/metrics` (`metrics.allowed_networks`); with
+    /// `metricsRender`, adds the route (`MetricsRoutes`); nil: no `/metrics`.
+    public var metricsAllows: (@Sendable (String) -> Bool)?
+    /// The metrics text (Prometheus format) a scrape gets.
+    public var metricsRender: (@Sendable () -> [UInt8])?
 
     public init(
         database: AppDatabase, hub: EventHub, securityEvents: (any SecurityEventSink)?, eventChannelAllows: @escaping @Sendable (String) -> Bool,

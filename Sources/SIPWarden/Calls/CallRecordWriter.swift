@@ -15,6 +15,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
     let ledger: Ledger
     let logger: Logger
     private let pending = Mutex<[CallRecord]>([])
+    private let writtenCount = Atomic<Int>(0)
     /// Past this many waiting records the oldest refused attempts are dropped (and
     /// counted); answered calls, which carry money, are always kept.
     static let pendingLimit = 200_000
@@ -72,6 +73,9 @@ final class CallRecordWriter: CallRecordSink, Sendable {
 
     var waiting: Int { pending.withLock { $0.count } }
 
+    /// Records written to the database since start.
+    var written: Int { writtenCount.load(ordering: .relaxed) }
+
     /// Writes what is waiting; called every second and at shutdown.
     func flush() {
         let batch = pending.withLock { pending in
@@ -86,6 +90,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
         do {
             let balances = try database.insertCharging(batch, accounts: Array(charges.keys))
             ledger.committed(charges: charges, balances: balances)
+            writtenCount.add(batch.count, ordering: .relaxed)
         } catch {
             logger.error("call records not written (will retry)", metadata: ["count": "\(batch.count)", "error": "\(error)"])
             pending.withLock { $0.insert(contentsOf: batch, at: 0) }

@@ -100,6 +100,7 @@ enum ConfigurationSchema {
         Key(path: "console.tls.private_key", kind: .string, meaning: "PEM private key of console.tls.certificate"),
         Key(path: "console.require_totp", kind: .boolean, meaning: "every console user needs a TOTP second factor (default: true)"),
         Key(path: "console.session_lifetime", kind: .integer(300...604_800), meaning: "seconds a console login lasts, 300 to 604800 (default: 28800)"),
+        Key(path: "metrics.allowed_networks", kind: .networkList, meaning: "networks that may read /metrics (default: 127.0.0.0/8, ::1/128)"),
     ]
 
     /// The Guard's keys (docs/guard.md): global ones, then the same set for every jail, its

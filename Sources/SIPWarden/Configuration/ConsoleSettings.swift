@@ -12,6 +12,10 @@ public struct ConsoleSettings: Sendable, Equatable {
     public var eventNetworks: [GuardNetwork] = [
         try! GuardNetwork(parsing: "127.0.0.1/32"), try! GuardNetwork(parsing: "::1/128"),
     ]
+    /// Networks that may read `/metrics` (no API key: the network is the only check).
+    public var metricsNetworks: [GuardNetwork] = [
+        try! GuardNetwork(parsing: "127.0.0.0/8"), try! GuardNetwork(parsing: "::1/128"),
+    ]
 
     /// Networks admins may log in from; empty: anywhere the listener is reachable.
     public var adminNetworks: [GuardNetwork] = []
@@ -73,6 +77,10 @@ public struct ConsoleSettings: Sendable, Equatable {
         if let value = reader.bool(forKey: "console.require_totp") { settings.requireTOTP = value }
         // The schema has already checked the range.
         if let value = reader.int(forKey: "console.session_lifetime") { settings.sessionLifetime = value }
+        if let items = reader.stringArray(forKey: "metrics.allowed_networks") {
+            settings.metricsNetworks = items.flatMap { $0.split(separator: ",") }
+                .compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
+        }
         return problems
     }
 }

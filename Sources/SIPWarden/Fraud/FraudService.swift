@@ -32,6 +32,7 @@ final class FraudService: Service, Sendable {
     let wallClock: @Sendable () -> Int64
     let callSettings: CallSettings
     private let suppressor: Mutex<AlertSuppressor>
+    private let carriedOut = Mutex(FraudActionCounts())
     private let server = Mutex<SIPServer?>(nil)
     /// The calls whose routing a block changes (set once they exist: they watch through
     /// this service).
@@ -66,6 +67,9 @@ final class FraudService: Service, Sendable {
     }
 
     private var calls: CallServices? { callServices.withLock { $0 } }
+
+    /// The actions carried out since start.
+    var actionCounts: FraudActionCounts { carriedOut.withLock { $0 } }
 
     // MARK: - Facts (event loops)
 
@@ -201,6 +205,13 @@ final class FraudService: Service, Sendable {
                 reason: Self.blockReason(finding), details: ["calls": .number(Int64(hungUp))]))
         }
         let verdict = suppressor.withLock { $0.admit(finding, now: wallClock()) }
+        let alerted: Bool
+        if case .send = verdict { alerted = true } else { alerted = false }
+        carriedOut.withLock { counts in
+            if blockedNow { counts.blocks += 1 }
+            counts.hangUps += hungUp
+            if alerted { counts.alerts += 1 }
+        }
         guard case .send(let heldBack) = verdict else { return }
         let alert = await alerts.alert(for: finding, heldBack: heldBack, hungUp: hungUp, blocked: blockedNow)
         alerts.send(alert)

@@ -76,6 +76,9 @@ final class GuardService: Service, Sendable {
         parts.recorder.flush()
     }
 
+    /// Each jail's counts since start (events counted, bans issued), for the metrics.
+    var jailStatistics: [String: JailStatistics] { state.withLock { $0.engine.statistics } }
+
     // MARK: - Start
 
     /// Reads back the active bans, previous offenses, the allow-list and the blocklist.

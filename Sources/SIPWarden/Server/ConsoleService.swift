@@ -99,12 +99,14 @@ struct ConsoleService: Service {
 
     var dependencies: ConsoleDependencies {
         let networks = settings.eventNetworks
-        return ConsoleDependencies(
+        var dependencies = ConsoleDependencies(
             database: database, hub: hub, securityEvents: securityEvents,
             eventChannelAllows: { ip in
                 guard let key = AddressKey(ip) else { return false }
                 return networks.contains { $0.contains(key) }
             },
             logger: logger)
+        Self.addMetrics(to: &dependencies, settings: settings, server: server)
+        return dependencies
     }
 }

@@ -22,6 +22,8 @@ public final class SIPServer: Sendable {
     /// The dial plan, the proxy, limits, money and call records; nil: identified callers'
     /// requests are answered 404.
     public let calls: CallServices?
+    /// This server's metrics (`/metrics`): its own registry, fed by its transports and engines.
+    public let metrics: ServerMetrics
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let state = Mutex(State())
@@ -39,9 +41,11 @@ public final class SIPServer: Sendable {
     public init(
         configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil,
         gate: any IngressGate = AdmitAllIngressGate(), callers: CallerServices? = nil, defense: SourceDefense? = nil,
-        calls: CallServices? = nil
+        calls: CallServices? = nil, metrics: ServerMetrics = ServerMetrics()
     ) {
         self.calls = calls
+        self.metrics = metrics
+        metrics.watch(callers: callers, calls: calls)
         self.configuration = configuration
         self.logger = logger
         self.gate = gate
@@ -79,13 +83,14 @@ public final class SIPServer: Sendable {
         let finalResponder = responder
         let callers = self.callers
         let defense = self.defense
+        let engineMetrics = metrics.engine
         var byIndex: [NIOLoopBound<SIPEngine>] = []
         for (index, loop) in group.makeIterator().enumerated() {
             let logger = self.logger
             let bound = try await loop.submit {
                 let engine = SIPEngine(
                     configuration: finalConfiguration, responder: finalResponder, logger: logger, callers: callers, defense: defense,
-                    calls: calls, loopIndex: index)
+                    calls: calls, loopIndex: index, metrics: engineMetrics)
                 engine.start(on: loop)
                 return NIOLoopBound(engine, eventLoop: loop)
             }.get()
@@ -97,7 +102,7 @@ public final class SIPServer: Sendable {
         }
         let lookup = engines
         let transport = SIPTransportServer(
-            group: group, configuration: configuration.transport, tls: tls, gate: gate, logger: logger,
+            group: group, configuration: configuration.transport, tls: tls, gate: gate, metrics: metrics.traffic, logger: logger,
             processorFor: { loop in lookup[ObjectIdentifier(loop)]!.value })
         let indexed = byIndex
         state.withLock {

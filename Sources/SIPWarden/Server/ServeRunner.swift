@@ -112,6 +112,8 @@ public enum ServeRunner {
         let server = SIPServer(
             configuration: configuration, logger: logger, gate: guardSetup?.gate ?? AdmitAllIngressGate(), callers: setup.callers,
             defense: guardSetup?.defense, calls: setup.calls)
+        server.metrics.watch(callers: setup)
+        if let guardSetup { server.metrics.watch(guard: guardSetup) }
         setup.fraud?.attach(server: server)
         let outbound = OutboundRegistrationService(database: setup.database, server: server, callers: setup.callers, logger: logger)
         var extra: [ServiceGroupConfiguration.ServiceConfiguration] = []

@@ -213,7 +213,9 @@ extension SIPEngine {
         guard let status = response.statusCode, let bytes = try? ProxyMessages.forwardResponse(&response) else { return }
         if final {
             proxy.forwardings[serverID]?.finalSent = true
-            statistics.answered(status)
+            countAnswer(status)
+        } else {
+            metrics?.responseSent(status: status)
         }
         if let output = table.respond(serverID, statusCode: status, bytes: bytes, now: clock()) {
             carryOutFlushing(output)
@@ -225,6 +227,7 @@ extension SIPEngine {
         guard let replies = table.context(of: serverID)?.replies,
             let bytes = try? ProxyMessages.forwardResponse(&response)
         else { return }
+        if let status = response.statusCode { metrics?.responseSent(status: status) }
         sendProxied(bytes, by: replies)
     }
 
