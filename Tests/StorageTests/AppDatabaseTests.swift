@@ -28,6 +28,7 @@ struct AppDatabaseTests {
                 "v5 call records, rates, account call limits",
                 "v6 device aliases",
                 "v7 timed account blocks, action log, online samples, API keys",
+                "v8 console users and sessions",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }

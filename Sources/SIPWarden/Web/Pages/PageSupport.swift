@@ -48,13 +48,36 @@ enum PageSupport {
         switch value {
         case nil, is NSNull: return "—"
         case let text as String: return text.isEmpty ? "—" : text
+        case let number as NSNumber:
+            // JSON's true and false arrive as NSNumbers of type "c" (char); on Linux `as? Bool`
+            // would match 0 and 1 too.
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "yes" : "no" }
+            return number.stringValue
         case let flag as Bool: return flag ? "yes" : "no"
-        case let number as NSNumber: return number.stringValue
         case let list as [Any]: return list.isEmpty ? "—" : list.map { display($0) }.joined(separator: ", ")
         case let object as [String: Any]:
             return object.keys.sorted().map { "\($0): \(display(object[$0]))" }.joined(separator: "; ")
         default: return "\(value!)"
         }
+    }
+
+    /// A figure's JSON name as a label: `acdSeconds` → "ACD seconds".
+    static func label(_ key: String) -> String {
+        var words: [String] = []
+        var current = ""
+        for character in key {
+            if character.isUppercase, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { words.append(current) }
+        let text = words.map { word -> String in
+            let lower = word.lowercased()
+            return ["asr", "acd", "ip", "id", "did"].contains(lower) ? lower.uppercased() : lower
+        }.joined(separator: " ")
+        return text.prefix(1).uppercased() + text.dropFirst()
     }
 
     /// A JSON answer. `<`, `>` and `&` are written as \u escapes, so that no HTML ever comes

@@ -119,7 +119,7 @@ struct ReportRoutes: Sendable {
         var summary: [[String: Any]] = []
         if let total = object["total"] as? [String: Any] {
             for key in total.keys.sorted() where !key.hasSuffix("Micros") {
-                summary.append(["label": key, "value": PageSupport.display(total[key])])
+                summary.append(["label": PageSupport.label(key), "value": PageSupport.display(total[key])])
             }
         }
         // The groups of the report as rows: per provider, account, jail, source…

@@ -222,7 +222,7 @@ struct ResourceRoutes: Sendable {
 
     private func detailPage(_ resource: ManagedResource, key: String, item: [String: Any], identity: WebIdentity, flash: (String, String)? = nil) -> Response {
         let fields: [[String: Any]] = item.keys.sorted().filter { !$0.hasSuffix("Micros") }.map { name in
-            ["label": name, "value": PageSupport.display(item[name])]
+            ["label": PageSupport.label(name), "value": PageSupport.display(item[name])]
         }
         var data: [String: Any] = [
             "heading": "\(resource.singular.capitalized) \(key)", "sections": [["title": "Details", "fields": fields, "hasFields": !fields.isEmpty]],
