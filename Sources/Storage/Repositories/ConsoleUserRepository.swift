@@ -16,6 +16,9 @@ public protocol ConsoleUserRepository: Sendable {
     func claimTOTPStep(userId: Int64, step: Int64) throws -> Bool
     /// Removes one recovery code (by its hash): false when it was not there.
     func useRecoveryCode(userId: Int64, hash: String) throws -> Bool
+    /// Notes a login's time and address, and nothing else of the row: the second factor has
+    /// just changed it (the TOTP step used, a recovery code spent).
+    func recordConsoleLogin(userId: Int64, at date: Date, source: String) throws
 
     func insert(_ session: ConsoleSession) throws
     /// The session of a token hash, if it has not expired at `now`.
@@ -77,6 +80,12 @@ extension AppDatabase: ConsoleUserRepository {
             user.recoveryCodes.remove(at: index)
             try user.update(db)
             return true
+        }
+    }
+
+    public func recordConsoleLogin(userId: Int64, at date: Date, source: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE consoleUser SET lastLoginAt = ?, lastLoginSource = ? WHERE id = ?", arguments: [date, source, userId])
         }
     }
 

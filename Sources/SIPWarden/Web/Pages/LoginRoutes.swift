@@ -133,11 +133,11 @@ struct LoginRoutes: Sendable {
         return token
     }
 
+    /// Only the login columns: writing back the whole user read at the start of the request
+    /// would undo what the second factor changed (the TOTP step used, a recovery code spent),
+    /// and the same code would work again.
     private func recordLogin(_ user: ConsoleUser, source: String, how: String) throws {
-        var user = user
-        user.lastLoginAt = console.clock()
-        user.lastLoginSource = source
-        try console.database.update(user)
+        try console.database.recordConsoleLogin(userId: user.id ?? 0, at: console.clock(), source: source)
         _ = try console.database.insert(ActionLogEntry(
             at: console.clock(), actor: "console:\(user.name)", source: source, action: "console.login", target: "console user \(user.name)", reason: how))
     }
@@ -235,7 +235,10 @@ struct LoginRoutes: Sendable {
         let full = WebIdentity(
             name: identity.name, role: identity.role, accountId: identity.accountId, userId: identity.userId, sessionTokenHash: identity.sessionTokenHash,
             csrfToken: identity.csrfToken, source: identity.source)
-        return console.pages.page("recovery", title: "Recovery codes", data: ["codes": codes], identity: full)
+        // Customers have no dashboard: theirs is /my (opening /dashboard would be a refusal,
+        // logged as a hacking attempt).
+        let next = identity.role == .customer ? "/my" : "/dashboard"
+        return console.pages.page("recovery", title: "Recovery codes", data: ["codes": codes, "next": next], identity: full)
     }
 
     private func logout(_ request: Request, context: ConsoleRequestContext) async throws -> Response {

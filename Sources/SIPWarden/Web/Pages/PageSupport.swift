@@ -116,6 +116,13 @@ enum PageSupport {
         return value
     }
 
+    /// A path parameter, percent-decoded: the router hands path segments over as sent
+    /// (`%2B44`, `198.51.100.0%2F24`), and the links here encode keys with `segment`.
+    static func parameter(_ context: ConsoleRequestContext, _ name: String) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+
     /// Percent-encodes a path segment (a device name, a network with its slash).
     static func segment(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics

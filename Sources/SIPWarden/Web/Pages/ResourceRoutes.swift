@@ -81,13 +81,13 @@ struct ResourceRoutes: Sendable {
         }
         router.get(RouterPath(base + "/:key")) { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: Self.readRole(resource))
-            let key = try context.parameters.require("key")
+            let key = try PageSupport.parameter(context, "key")
             let found = try item(resource, key: key, identity: identity, request: request, context: context)
             return detailPage(resource, key: key, item: found, identity: identity)
         }
         router.get(RouterPath(base + "/:key/edit")) { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: .admin)
-            let key = try context.parameters.require("key")
+            let key = try PageSupport.parameter(context, "key")
             guard resource.update != nil else { throw HTTPError(.notFound) }
             let found = try item(resource, key: key, identity: identity, request: request, context: context)
             var values: [String: String] = [:]
@@ -98,7 +98,7 @@ struct ResourceRoutes: Sendable {
         }
         router.post(RouterPath(base + "/:key")) { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: .admin)
-            let key = try context.parameters.require("key")
+            let key = try PageSupport.parameter(context, "key")
             guard let update = resource.update else { throw HTTPError(.notFound) }
             let form = try await FormValues.form(request)
             try console.checkCSRF(identity, form: form)
@@ -113,7 +113,7 @@ struct ResourceRoutes: Sendable {
         }
         router.get(RouterPath(base + "/:key/delete")) { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: .admin)
-            let key = try context.parameters.require("key")
+            let key = try PageSupport.parameter(context, "key")
             return console.pages.page(
                 "confirm", title: "Delete \(resource.singular)",
                 data: [
@@ -124,7 +124,7 @@ struct ResourceRoutes: Sendable {
         }
         router.post(RouterPath(base + "/:key/delete")) { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: .admin)
-            let key = try context.parameters.require("key")
+            let key = try PageSupport.parameter(context, "key")
             let form = try await FormValues.form(request)
             try console.checkCSRF(identity, form: form)
             do {
@@ -245,7 +245,7 @@ struct ResourceRoutes: Sendable {
         }
         router.get(RouterPath(base + "/:key")) { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: Self.readRole(resource))
-            return PageSupport.json(try item(resource, key: try context.parameters.require("key"), identity: identity, request: request, context: context))
+            return PageSupport.json(try item(resource, key: try PageSupport.parameter(context, "key"), identity: identity, request: request, context: context))
         }
         router.post(RouterPath(base)) { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
@@ -264,7 +264,7 @@ struct ResourceRoutes: Sendable {
             }
             let form = try await FormValues.json(request)
             do {
-                let output = try update(console.management(identity), try context.parameters.require("key"), form)
+                let output = try update(console.management(identity), try PageSupport.parameter(context, "key"), form)
                 return PageSupport.json(["result": output.trimmingCharacters(in: .whitespacesAndNewlines)])
             } catch let error as ManagementError {
                 throw PageSupport.problem(error)
@@ -273,7 +273,7 @@ struct ResourceRoutes: Sendable {
         router.delete(RouterPath(base + "/:key")) { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
             do {
-                _ = try resource.remove(console.management(identity), try context.parameters.require("key"))
+                _ = try resource.remove(console.management(identity), try PageSupport.parameter(context, "key"))
                 return Response(status: .noContent)
             } catch {
                 throw PageSupport.problem(error)

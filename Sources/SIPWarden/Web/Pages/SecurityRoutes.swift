@@ -84,7 +84,7 @@ struct SecurityRoutes: Sendable {
         }
         router.delete("/api/v1/bans/:target") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
-            let target = try context.parameters.require("target")
+            let target = try PageSupport.parameter(context, "target")
             _ = try run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).remove(target) }
             return Response(status: .noContent)
         }
@@ -168,7 +168,7 @@ struct SecurityRoutes: Sendable {
         }
         router.delete("/api/v1/allow/:network") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
-            let network = try context.parameters.require("network")
+            let network = try PageSupport.parameter(context, "network")
             _ = try run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).remove(network) }
             return Response(status: .noContent)
         }
