@@ -46,9 +46,10 @@ struct ServerStreamLimitTests {
 
     @Test("an idle connection is closed after the idle timeout", arguments: streams)
     func idleTimeout(_ transport: SIPTransportKind) async throws {
-        // One second: long enough for a TLS handshake and a first exchange on a loaded machine
-        // (the idle clock starts at accept), short enough to keep the test quick.
-        try await withServer(Self.configuration(transport) { $0.idleTimeout = .seconds(1) }) { server in
+        // Three seconds: long enough for a TLS handshake and a first exchange while the whole
+        // suite loads both cores (the idle clock starts at accept), and short enough that the
+        // close comes within the client's five-second wait.
+        try await withServer(Self.configuration(transport) { $0.idleTimeout = .seconds(3) }) { server in
             let client = try await server.streamClient(transport)
             #expect(try await client.exchange(Self.options(transport))?.statusCode == 200)
             #expect(await client.waitForClose(), "the idle connection is still open")
