@@ -170,6 +170,16 @@ if [ "$browser_status" -ne 0 ] && ! grep -q '^FAIL ' "$work/browser.out"; then
     result browser FAIL "exit status $browser_status: $(tail -5 "$work/browser.log" | tr '\n' ' ' | head -c 400)"
 fi
 
+# --- A persistent guesser is banned ------------------------------------------------------------
+
+# From 127.0.0.2, which the Guard does not trust: wrong passwords, then tries during the wait,
+# until the console-login jail bans the address and the listener answers it 403.
+while read -r status name detail; do
+    case "$status" in
+        PASS | FAIL | SKIP) result "$name" "$status" "$detail" ;;
+    esac
+done < <(timeout 40 python3 "$root/scripts/browser/console_test.py" guesser --port "$http_port" 2>&1 || true)
+
 # --- 4. The QR code decodes to the key shown ---------------------------------------------------
 
 qr_text() {  # the text of the QR code in $1, or nothing

@@ -482,6 +482,54 @@ def command_browser(args):
         driver.quit()
 
 
+def command_guesser(args):
+    """A password guesser from 127.0.0.2 (the Guard trusts only 127.0.0.1 and ::1): wrong
+    passwords, then tries during the wait, until the console-login jail bans the address and
+    the whole listener answers it 403; 127.0.0.1 is still served."""
+    import http.client
+    import re
+    import urllib.parse
+
+    host, port = args.host, args.port
+
+    def request(method, path, body=None, headers=None, source="127.0.0.2"):
+        connection = http.client.HTTPConnection(host, port, timeout=5, source_address=(source, 0))
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.getheader("Set-Cookie") or "", response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    statuses = []
+    deadline = time.time() + 20
+    banned = False
+    while time.time() < deadline and len(statuses) < 40:
+        status, cookie, page = request("GET", "/login")
+        if status == 403:
+            banned = True
+            break
+        form_cookie = cookie.split(";", 1)[0]
+        match = re.search(r'name="_csrf" value="([^"]*)"', page)
+        body = urllib.parse.urlencode({"_csrf": match.group(1) if match else "", "username": "alice", "password": "guess-%d!A1xyz" % len(statuses)})
+        status, _, _ = request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": form_cookie})
+        statuses.append(status)
+        if status == 403:
+            banned = True
+            break
+    # The ban reaches the listener within the Guard's next drain: give it a few seconds.
+    while banned is False and time.time() < deadline:
+        time.sleep(0.2)
+        banned = request("GET", "/login")[0] == 403
+    loopback = request("GET", "/login", source="127.0.0.1")[0]
+    summary = "answers %s" % statuses
+    if banned and loopback == 200 and 429 in statuses:
+        result("PASS", "guesser-banned", "127.0.0.2 refused with 403 after %d tries (%s); 127.0.0.1 still served" % (len(statuses), summary))
+        return 0
+    result("FAIL", "guesser-banned", "banned=%s loopback=%s %s" % (banned, loopback, summary))
+    return 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -489,6 +537,9 @@ def main():
     invite.add_argument("--port", type=int, required=True)
     invite.add_argument("--number", required=True)
     invite.add_argument("--user", default="mallory")
+    guesser = commands.add_parser("guesser")
+    guesser.add_argument("--host", default="127.0.0.1")
+    guesser.add_argument("--port", type=int, required=True)
     browser = commands.add_parser("browser")
     browser.add_argument("--base-url", required=True)
     browser.add_argument("--username", required=True)
@@ -505,6 +556,8 @@ def main():
         parser.error("CONSOLE_PASSWORD and DEVICE_PASSWORD must be set")
     if args.command == "invite":
         return command_invite(args)
+    if args.command == "guesser":
+        return command_guesser(args)
     command_browser(args)
     return 1 if failures else 0
 
