@@ -11,11 +11,16 @@ public enum APIKeyCheck {
 
     /// A new key; show it once, store `hash(key)`.
     public static func makeKey() -> String {
+        prefix + randomToken()
+    }
+
+    /// 256 random bits in URL-safe base64 without padding (43 characters): API keys, console
+    /// session and CSRF tokens.
+    public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let text = Data(bytes).base64EncodedString()
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return prefix + text
     }
 
     public static func hash(_ key: String) -> String {

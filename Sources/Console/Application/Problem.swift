@@ -37,6 +37,10 @@ public struct Problem: Error, Sendable, HTTPResponseError {
         Problem(.forbidden, type: "network-not-allowed", title: "Forbidden", detail: "this address may not use the event channel")
     }
 
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(.notFound, type: "not-found", title: "Not Found", detail: detail)
+    }
+
     public static func badRequest(_ detail: String) -> Problem {
         Problem(.badRequest, type: "bad-request", title: "Bad Request", detail: detail)
     }

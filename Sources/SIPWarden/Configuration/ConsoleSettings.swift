@@ -51,14 +51,8 @@ public struct ConsoleSettings: Sendable, Equatable {
                 problems.append(ConfigurationProblem(key: "console.listen", message: "\"\(text)\": expected HOST:PORT, such as 127.0.0.1:8080 or [::1]:8080"))
             }
         }
-        if let items = reader.stringArray(forKey: "events.allowed_networks") {
-            settings.eventNetworks = items.flatMap { $0.split(separator: ",") }
-                .compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
-        }
-        if let items = reader.stringArray(forKey: "console.admin_networks") {
-            settings.adminNetworks = items.flatMap { $0.split(separator: ",") }
-                .compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
-        }
+        if let networks = reader.networks(forKey: "events.allowed_networks") { settings.eventNetworks = networks }
+        if let networks = reader.networks(forKey: "console.admin_networks") { settings.adminNetworks = networks }
         settings.tlsCertificate = reader.string(forKey: "console.tls.certificate").flatMap { $0.isEmpty ? nil : $0 }
         settings.tlsPrivateKey = reader.string(forKey: "console.tls.private_key").flatMap { $0.isEmpty ? nil : $0 }
         switch (settings.tlsCertificate, settings.tlsPrivateKey) {
@@ -77,10 +71,7 @@ public struct ConsoleSettings: Sendable, Equatable {
         if let value = reader.bool(forKey: "console.require_totp") { settings.requireTOTP = value }
         // The schema has already checked the range.
         if let value = reader.int(forKey: "console.session_lifetime") { settings.sessionLifetime = value }
-        if let items = reader.stringArray(forKey: "metrics.allowed_networks") {
-            settings.metricsNetworks = items.flatMap { $0.split(separator: ",") }
-                .compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
-        }
+        if let networks = reader.networks(forKey: "metrics.allowed_networks") { settings.metricsNetworks = networks }
         return problems
     }
 }

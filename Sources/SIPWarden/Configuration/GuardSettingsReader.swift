@@ -15,11 +15,7 @@ enum GuardSettingsReader {
             reader.stringArray(forKey: ConfigKey(key))?.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         func seconds(_ key: String) -> Int? { string(key).flatMap { try? DurationText.seconds($0) } }
-        func networks(_ key: String) -> [GuardNetwork]? {
-            list(key).map { items in
-                items.flatMap { $0.split(separator: ",") }.compactMap { try? GuardNetwork(parsing: $0.trimmingCharacters(in: .whitespaces)) }
-            }
-        }
+        func networks(_ key: String) -> [GuardNetwork]? { reader.networks(forKey: key) }
 
         if let value = bool("guard.enabled") { settings.enabled = value }
         var engine = settings.engine

@@ -1,4 +1,4 @@
-import Crypto
+import Console
 import Foundation
 import HummingbirdOTP
 
@@ -71,7 +71,7 @@ enum SecondFactor {
 
     static func hash(recoveryCode: String) -> String {
         let normalized = recoveryCode.lowercased().filter { $0.isLetter || $0.isNumber }
-        return SHA256.hash(data: Data(normalized.utf8)).map { String(format: "%02x", $0) }.joined()
+        return APIKeyCheck.hash(normalized)
     }
 }
 

@@ -40,7 +40,7 @@ extension WebConsole {
     /// (logged in with a lower role) a refusal logged as a hacking attempt.
     func requirePage(_ request: Request, context: ConsoleRequestContext, role: WebIdentity.Role) throws -> WebIdentity {
         guard let (identity, _, _) = try sessionIdentity(request, context: context) else {
-            let next = request.method == .get ? "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : ""
+            let next = request.method == .get ? "?next=" + PageSupport.segment(request.uri.path) : ""
             throw Redirect(location: "/login" + next)
         }
         guard identity.role >= role else { throw refuse(identity, request: request, context: context, needed: role) }
@@ -127,7 +127,7 @@ struct WebGateMiddleware: RouterMiddleware {
             return response
         } catch let error as HTTPError where error.status == .notFound {
             console.report(.webProbe, reason: "unknown URL", request: request, context: context)
-            throw Problem(.notFound, type: "not-found", title: "Not Found", detail: "there is nothing at this address")
+            throw Problem.notFound("there is nothing at this address")
         }
     }
 }

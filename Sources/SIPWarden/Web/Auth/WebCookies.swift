@@ -1,4 +1,4 @@
-import Crypto
+import Console
 import Foundation
 import Hummingbird
 
@@ -10,16 +10,10 @@ enum WebCookies {
     static let form = "sipwarden_form"
 
     /// 256 random bits in URL-safe base64: a session token, a CSRF token.
-    static func token() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func token() -> String { APIKeyCheck.randomToken() }
 
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    /// What is stored of a session token: its SHA-256 in hex, as for API keys.
+    static func hash(_ token: String) -> String { APIKeyCheck.hash(token) }
 
     static func make(_ name: String, value: String, secure: Bool, maxAge: Int? = nil) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict)

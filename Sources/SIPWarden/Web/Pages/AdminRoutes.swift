@@ -54,7 +54,7 @@ struct AdminRoutes: Sendable {
         router.get("/my") { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: .customer)
             guard identity.role == .customer, let accountId = identity.accountId else { throw Redirect(location: "/dashboard") }
-            guard let account = try console.database.account(id: accountId) else { throw Problem(.notFound, type: "not-found", title: "Not Found", detail: "your account is gone") }
+            guard let account = try console.database.account(id: accountId) else { throw Problem.notFound("your account is gone") }
             let shown = PageSupport.parse((try? AccountCommands(session: console.management(identity)).show(account.name, json: true)) ?? "{}") as? [String: Any] ?? [:]
             let fields: [[String: Any]] = ["name", "billing", "balance", "creditLimit", "maxCalls", "blocked", "blockedReason", "devices"].map {
                 ["label": $0, "value": PageSupport.display(shown[$0])]
@@ -74,21 +74,13 @@ struct AdminRoutes: Sendable {
         }
         router.get("/api/v1/users") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
-            let text = try run { () throws(ManagementError) in try ConsoleUserCommands(session: console.management(identity)).list(json: true) }
+            let text = try PageSupport.run { () throws(ManagementError) in try ConsoleUserCommands(session: console.management(identity)).list(json: true) }
             return try PageSupport.paged(PageSupport.objects(text), request: request)
         }
     }
 
-    private func run(_ body: () throws(ManagementError) -> String) throws -> String {
-        do {
-            return try body()
-        } catch {
-            throw PageSupport.problem(error)
-        }
-    }
-
     private func usersPage(_ identity: WebIdentity, flash: (String, String)? = nil) throws -> Response {
-        let users = PageSupport.objects(try run { () throws(ManagementError) in try ConsoleUserCommands(session: console.management(identity)).list(json: true) })
+        let users = PageSupport.objects(try PageSupport.run { () throws(ManagementError) in try ConsoleUserCommands(session: console.management(identity)).list(json: true) })
         let rows: [[String: Any]] = users.map { user in
             let name = PageSupport.display(user["name"])
             return [
@@ -102,7 +94,7 @@ struct AdminRoutes: Sendable {
                 "hasActions": true,
             ]
         }
-        let csrf = SecurityRoutes.attribute(identity.csrfToken ?? "")
+        let csrf = XMLText.escape(identity.csrfToken ?? "")
         let extra = """
             <section class="card form-card"><h2>New console user</h2>
             <form method="post" action="/users" id="user-form"><input type="hidden" name="_csrf" value="\(csrf)">
@@ -122,7 +114,7 @@ struct AdminRoutes: Sendable {
     }
 
     private func keysPage(_ identity: WebIdentity, flash: (String, String)? = nil) throws -> Response {
-        let keys = PageSupport.objects(try run { () throws(ManagementError) in try APIKeyCommands(session: console.management(identity)).list(json: true) })
+        let keys = PageSupport.objects(try PageSupport.run { () throws(ManagementError) in try APIKeyCommands(session: console.management(identity)).list(json: true) })
         let rows: [[String: Any]] = keys.map { key in
             let name = PageSupport.display(key["name"])
             return [
@@ -134,7 +126,7 @@ struct AdminRoutes: Sendable {
         }
         let extra = """
             <section class="card form-card"><h2>New API key</h2>
-            <form method="post" action="/apikeys" id="apikey-form"><input type="hidden" name="_csrf" value="\(SecurityRoutes.attribute(identity.csrfToken ?? ""))">
+            <form method="post" action="/apikeys" id="apikey-form"><input type="hidden" name="_csrf" value="\(XMLText.escape(identity.csrfToken ?? ""))">
             <label for="key-name">Name</label><input id="key-name" name="name" type="text" required>
             <label for="key-role">Role</label><select id="key-role" name="role"><option value="operator">operator (reads only)</option><option value="admin">admin</option></select>
             <p class="help">The key is shown once; only its SHA-256 is stored. Clients send Authorization: Bearer KEY.</p>

@@ -41,7 +41,7 @@ struct CallRecordRoutes: Sendable {
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw Problem.badRequest("a call record id is a positive whole number") }
         guard let record = try console.database.callRecord(id: id) else {
-            throw Problem(.notFound, type: "not-found", title: "Not Found", detail: "call record \(id) not found")
+            throw Problem.notFound("call record \(id) not found")
         }
         if identity.role == .customer, record.accountId != identity.accountId {
             throw console.refuse(identity, request: request, context: context, what: "call record \(id)")

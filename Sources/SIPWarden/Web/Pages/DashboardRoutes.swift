@@ -27,16 +27,20 @@ struct DashboardRoutes: Sendable {
         }
         router.get("/api/v1/status") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .operator)
-            return PageSupport.json(try status(identity))
+            return PageSupport.json(try status(identity, callsReport: try callsReport(identity)))
         }
     }
 
-    func status(_ identity: WebIdentity) throws -> [String: Any] {
+    /// The calls report of the last 24 hours, by hour, as JSON values.
+    func callsReport(_ identity: WebIdentity) throws -> Any {
+        PageSupport.parse(try ReportRoutes(console: console).run(ReportRoutes.kinds[0], options: .init(json: true), identity: identity))
+    }
+
+    func status(_ identity: WebIdentity, callsReport: Any) throws -> [String: Any] {
         let now = console.clock()
         let registrations = try console.database.registrations(deviceId: nil)
         let bans = try console.database.activeBans(at: now)
-        let calls = PageSupport.parse(try ReportRoutes(console: console).run(ReportRoutes.kinds[0], options: .init(json: true), identity: identity)) as? [String: Any] ?? [:]
-        let total = calls["total"] as? [String: Any] ?? [:]
+        let total = (callsReport as? [String: Any])?["total"] as? [String: Any] ?? [:]
         return [
             "liveCalls": console.liveCalls().count, "registeredDevices": Set(registrations.map(\.deviceId)).count, "registrations": registrations.count,
             "bansInForce": bans.count, "calls24h": total["attempts"] ?? 0, "answered24h": total["answered"] ?? 0,
@@ -46,9 +50,9 @@ struct DashboardRoutes: Sendable {
 
     private func dashboard(_ identity: WebIdentity) throws -> Response {
         let reports = ReportRoutes(console: console)
-        let callsReport = PageSupport.parse(try reports.run(ReportRoutes.kinds[0], options: .init(json: true), identity: identity))
+        let callsReport = try callsReport(identity)
         let securityReport = PageSupport.parse(try reports.run(ReportRoutes.kinds[2], options: .init(json: true), identity: identity))
-        let figures = try status(identity)
+        let figures = try status(identity, callsReport: callsReport)
         let now = console.clock()
         let bans = try console.database.activeBans(at: now).prefix(10).map { ban -> [String: Any] in
             ["network": ban.network, "jail": ban.jail, "reason": ban.reason, "until": ban.expiresAt.map(\.iso8601) ?? "permanent"]

@@ -38,8 +38,7 @@ struct LoginRoutes: Sendable {
     // MARK: - Password
 
     private func loginPage(_ request: Request, context: ConsoleRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        let existing = request.cookies[WebCookies.form]?.value
-        let token = existing.flatMap { $0.utf8.count == 43 ? $0 : nil } ?? WebCookies.token()
+        let (token, existing) = Self.formToken(request)
         let hasAdmin = (try? console.database.hasConsoleAdmin()) ?? true
         var data: [String: Any] = [
             "intro": "Log in to the console.", "action": "/login", "csrf": token, "submit": "Log in",
@@ -113,6 +112,13 @@ struct LoginRoutes: Sendable {
         guard let cookie = request.cookies[WebCookies.form]?.value, let sent = form["_csrf"], WebCookies.same(cookie, sent) else {
             throw Problem(.forbidden, type: "csrf", title: "Forbidden", detail: "the login form has expired: reload the page and try again")
         }
+    }
+
+    /// The login form's token: the browser's `sipwarden_form` cookie when it has a
+    /// well-formed one, else a new one (the cookie is then set with the page).
+    static func formToken(_ request: Request) -> (token: String, existing: String?) {
+        let existing = request.cookies[WebCookies.form]?.value
+        return (existing.flatMap { $0.utf8.count == 43 ? $0 : nil } ?? WebCookies.token(), existing)
     }
 
     /// Only a path of this console (`/cdrs?…`), never another site (`//evil`, `https:`).
@@ -266,8 +272,7 @@ struct LoginRoutes: Sendable {
                 data: ["heading": "This setup link is not valid", "text": "It was used already, or an admin exists. Log in, or run sipwarden admin create.", "href": "/login", "label": "Log in"],
                 identity: nil, status: .forbidden)
         }
-        let existing = request.cookies[WebCookies.form]?.value
-        let token = existing.flatMap { $0.utf8.count == 43 ? $0 : nil } ?? WebCookies.token()
+        let (token, existing) = Self.formToken(request)
         var data: [String: Any] = [
             "intro": "Create the first admin. Passwords need 12 or more characters with letters, digits and other characters.",
             "action": "/setup?token=" + (PageSupport.query(request, "token") ?? ""), "csrf": token, "submit": "Create admin", "next": "",

@@ -18,6 +18,15 @@ enum PageSupport {
         }
     }
 
+    /// A management command's output; its refusal as the API's problem.
+    static func run(_ body: () throws(ManagementError) -> String) throws -> String {
+        do {
+            return try body()
+        } catch {
+            throw problem(error)
+        }
+    }
+
     /// Any error from a route: management refusals become problems, the rest passes.
     static func problem(_ error: any Error) -> any Error {
         (error as? ManagementError).map { problem($0) as any Error } ?? error

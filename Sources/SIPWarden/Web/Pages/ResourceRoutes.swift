@@ -45,7 +45,7 @@ struct ResourceRoutes: Sendable {
         }
         guard let show = resource.show else {
             guard let found = try items(resource, identity: identity).first(where: { resource.key($0) == key }) else {
-                throw Problem(.notFound, type: "not-found", title: "Not Found", detail: "\(resource.singular) \(key) not found")
+                throw Problem.notFound("\(resource.singular) \(key) not found")
             }
             return found
         }

@@ -15,14 +15,6 @@ struct SecurityRoutes: Sendable {
         addReadOnly(router)
     }
 
-    private func run(_ body: () throws(ManagementError) -> String) throws -> String {
-        do {
-            return try body()
-        } catch {
-            throw PageSupport.problem(error)
-        }
-    }
-
     // MARK: - Bans
 
     private func addBans(_ router: Router<ConsoleRequestContext>) {
@@ -33,7 +25,7 @@ struct SecurityRoutes: Sendable {
         router.get("/bans/explain") { request, context -> Response in
             let identity = try console.requirePage(request, context: context, role: .operator)
             let target = PageSupport.query(request, "target") ?? ""
-            let text = try run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).explain(target, json: false) }
+            let text = try PageSupport.run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).explain(target, json: false) }
             let data: [String: Any] = [
                 "heading": "Explain \(target)", "description": "Why this address is or was banned: each ban with the events that caused it.",
                 "sections": [["title": "Verdict", "pre": text]],
@@ -67,17 +59,17 @@ struct SecurityRoutes: Sendable {
         router.get("/api/v1/bans") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .operator)
             let all = PageSupport.query(request, "all") == "true"
-            return try PageSupport.paged(PageSupport.objects(try run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).list(all: all, json: true) }), request: request)
+            return try PageSupport.paged(PageSupport.objects(try PageSupport.run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).list(all: all, json: true) }), request: request)
         }
         router.get("/api/v1/bans/explain") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .operator)
             let target = PageSupport.query(request, "target") ?? ""
-            return PageSupport.json(PageSupport.parse(try run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).explain(target, json: true) }))
+            return PageSupport.json(PageSupport.parse(try PageSupport.run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).explain(target, json: true) }))
         }
         router.post("/api/v1/bans") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
             let form = try await FormValues.json(request)
-            let output = try run { () throws(ManagementError) in
+            let output = try PageSupport.run { () throws(ManagementError) in
                 try BanCommands(session: console.management(identity)).add(form.text("target") ?? "", duration: form.text("duration"), reason: form.text("reason"))
             }
             return PageSupport.json(["result": output.trimmingCharacters(in: .newlines)], status: .created)
@@ -85,13 +77,13 @@ struct SecurityRoutes: Sendable {
         router.delete("/api/v1/bans/:target") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
             let target = try PageSupport.parameter(context, "target")
-            _ = try run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).remove(target) }
+            _ = try PageSupport.run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).remove(target) }
             return Response(status: .noContent)
         }
     }
 
     private func bansPage(_ request: Request, identity: WebIdentity, flash: (String, String)? = nil) throws -> Response {
-        let bans = PageSupport.objects(try run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).list(all: false, json: true) })
+        let bans = PageSupport.objects(try PageSupport.run { () throws(ManagementError) in try BanCommands(session: console.management(identity)).list(all: false, json: true) })
         let admin = identity.isAdmin
         let rows: [[String: Any]] = bans.map { ban in
             let network = PageSupport.display(ban["network"])
@@ -109,7 +101,7 @@ struct SecurityRoutes: Sendable {
         if admin {
             extra = """
                 <section class="card form-card"><h2>Ban by hand</h2>
-                <form method="post" action="/bans" id="ban-form"><input type="hidden" name="_csrf" value="\(Self.attribute(identity.csrfToken ?? ""))">
+                <form method="post" action="/bans" id="ban-form"><input type="hidden" name="_csrf" value="\(XMLText.escape(identity.csrfToken ?? ""))">
                 <label for="ban-target">Address or network</label><input id="ban-target" name="target" type="text" required placeholder="203.0.113.7 or 203.0.113.0/24">
                 <label for="ban-duration">Duration</label><input id="ban-duration" name="duration" type="text" placeholder="1h, 7d; empty: permanent">
                 <label for="ban-reason">Reason</label><input id="ban-reason" name="reason" type="text">
@@ -127,12 +119,6 @@ struct SecurityRoutes: Sendable {
             response = Response(status: .seeOther, headers: [.location: "/bans/explain?target=" + PageSupport.segment(target)])
         }
         return response
-    }
-
-    /// Escapes text for an HTML attribute written by hand (the forms above).
-    static func attribute(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&#39;")
     }
 
     // MARK: - Allow-list
@@ -158,24 +144,24 @@ struct SecurityRoutes: Sendable {
         }
         router.get("/api/v1/allow") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .operator)
-            return try PageSupport.paged(PageSupport.objects(try run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).list(json: true) }), request: request)
+            return try PageSupport.paged(PageSupport.objects(try PageSupport.run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).list(json: true) }), request: request)
         }
         router.post("/api/v1/allow") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
             let form = try await FormValues.json(request)
-            let output = try run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).add(form.text("network") ?? "", note: form.text("note")) }
+            let output = try PageSupport.run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).add(form.text("network") ?? "", note: form.text("note")) }
             return PageSupport.json(["result": output.trimmingCharacters(in: .newlines)], status: .created)
         }
         router.delete("/api/v1/allow/:network") { request, context -> Response in
             let identity = try console.requireAPI(request, context: context, role: .admin)
             let network = try PageSupport.parameter(context, "network")
-            _ = try run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).remove(network) }
+            _ = try PageSupport.run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).remove(network) }
             return Response(status: .noContent)
         }
     }
 
     private func allowPage(identity: WebIdentity, flash: (String, String)? = nil) throws -> Response {
-        let entries = PageSupport.objects(try run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).list(json: true) })
+        let entries = PageSupport.objects(try PageSupport.run { () throws(ManagementError) in try AllowCommands(session: console.management(identity)).list(json: true) })
         let rows: [[String: Any]] = entries.map { entry in
             let network = PageSupport.display(entry["network"])
             let actions: [[String: Any]] = identity.isAdmin
@@ -188,7 +174,7 @@ struct SecurityRoutes: Sendable {
         }
         let extra = identity.isAdmin ? """
             <section class="card form-card"><h2>Add to the allow-list</h2>
-            <form method="post" action="/allow" id="allow-form"><input type="hidden" name="_csrf" value="\(Self.attribute(identity.csrfToken ?? ""))">
+            <form method="post" action="/allow" id="allow-form"><input type="hidden" name="_csrf" value="\(XMLText.escape(identity.csrfToken ?? ""))">
             <label for="allow-network">Address or network</label><input id="allow-network" name="network" type="text" required placeholder="198.51.100.0/24">
             <label for="allow-note">Note</label><input id="allow-note" name="note" type="text">
             <div class="form-actions"><button type="submit" class="primary">Add</button></div></form></section>
@@ -235,7 +221,7 @@ struct SecurityRoutes: Sendable {
                 .filter { $0.action.hasPrefix("fraud.") || $0.action.hasPrefix("account.block") }.prefix(50)
             let items = alerts.map { "\($0.at.iso8601) \($0.action) \($0.target): \($0.reason)" }
             let list = items.isEmpty ? "<p class=\"muted\">No fraud alerts in the last 7 days.</p>"
-                : "<ul class=\"plain\" id=\"fraud-alerts\">" + items.map { "<li>\(Self.attribute($0))</li>" }.joined() + "</ul>"
+                : "<ul class=\"plain\" id=\"fraud-alerts\">" + items.map { "<li>\(XMLText.escape($0))</li>" }.joined() + "</ul>"
             let data: [String: Any] = [
                 "heading": "Fraud monitors", "description": "From the configuration (fraud.*). Monitoring is \(fraud.enabled ? "on" : "off").",
                 "columns": ["Monitor", "Scope", "Warning", "Critical"], "rows": rows, "columnCount": 4, "empty": "No monitors.",
