@@ -15,7 +15,7 @@
 #      the event stream with the session (dashboard-live);
 #   4. qr-code: the enrolment page's SVG QR code decodes (rsvg-convert and zbarimg, or
 #      scripts/console/qr-decode-check.sh where it exists) to otpauth://totp/ with the key
-#      shown as text (SKIP where those tools cannot be installed);
+#      shown as text (both installed from Debian when missing: librsvg2-bin, zbar-tools);
 #   5. device-create: /devices/new makes browser-phone, with a success flash;
 #   6. cdr-search, call-detail-escaped: the refused call is found by its number; its page
 #      shows the User-Agent and From as text (escaped in the server's HTML), no alert opens;
@@ -193,13 +193,12 @@ qr_text() {  # the text of the QR code in $1, or nothing
 if [ ! -s "$qr" ]; then
     result qr-code FAIL "no QR code saved from the enrolment page"
 else
-    if [ ! -x "$root/scripts/console/qr-decode-check.sh" ]; then
-        for tool in rsvg-convert:librsvg2-bin zbarimg:zbar-tools; do
-            command -v "${tool%%:*}" >/dev/null 2>&1 || apt_install "${tool#*:}" || true
-        done
-    fi
-    if [ ! -x "$root/scripts/console/qr-decode-check.sh" ] && ! { command -v rsvg-convert && command -v zbarimg; } >/dev/null 2>&1; then
-        result qr-code SKIP "rsvg-convert or zbarimg not installable"
+    # Both ways of decoding need rsvg-convert and zbarimg, whatever is installed already.
+    for tool in rsvg-convert:librsvg2-bin zbarimg:zbar-tools; do
+        command -v "${tool%%:*}" >/dev/null 2>&1 || apt_install "${tool#*:}" || true
+    done
+    if ! { command -v rsvg-convert && command -v zbarimg; } >/dev/null 2>&1; then
+        result qr-code FAIL "rsvg-convert or zbarimg could not be installed (Debian librsvg2-bin, zbar-tools): $(tail -3 "$work/apt.log" 2>/dev/null)"
     else
         text=$(qr_text "$qr")
         key=$(tr -d '[:space:]' <"$qr.key" 2>/dev/null || true)

@@ -26,10 +26,11 @@ import Testing
 /// `yaml` is a configuration file read by `ConfigurationLoader` (so the `guard` section is
 /// read as the server reads it); the listeners are then set to UDP and TCP on 127.0.0.1, port
 /// 0, one event loop; `configure` may change anything after that. `logger` is the Guard's
-/// (the security log).
+/// (the security log). `monotonicNow`, when given, is the flood meter's clock (a test that
+/// holds it still sees a burst in one window, however slowly a busy machine sends it).
 func withGuardServer<T>(
     _ fixture: RegistrarFixture, clock: ManualWallClock = ManualWallClock(), yaml: String? = nil, logger: Logger = silentLogger,
-    configure: (inout ServerConfiguration) -> Void = { _ in },
+    monotonicNow: (@Sendable () -> UInt64)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (TestServer, CallerSetup, GuardSetup) async throws -> T
 ) async throws -> T {
     var configuration = try await GuardConfigurationFile.load(yaml)
@@ -40,8 +41,9 @@ func withGuardServer<T>(
     let setup = try CallerSetup.make(configuration: configuration, dataDirectory: fixture.dataDirectory, logger: silentLogger, wallClock: clock.read)
     let made = try GuardSetup.make(settings: configuration.guardSettings, callers: setup)
     // The same parts, with the test's logger (GuardSetup.make takes the process-wide one).
+    let gate: any IngressGate = monotonicNow.map { GuardIngressGate(filter: made.filter, monotonicNow: $0) } ?? made.gate
     let guardSetup = GuardSetup(
-        filter: made.filter, gate: made.gate, defense: made.defense, service: GuardService(parts: made.service.parts, logger: logger))
+        filter: made.filter, gate: gate, defense: made.defense, service: GuardService(parts: made.service.parts, logger: logger))
     guardSetup.service.start(now: clock.date)
     let server = SIPServer(
         configuration: configuration, logger: silentLogger, gate: guardSetup.gate, callers: setup.callers, defense: guardSetup.defense)
