@@ -13,8 +13,16 @@ public struct SecurityEvent: Sendable, Equatable {
         case unknownUser = "unknown_user"
         /// A nonce-count or nonce used again with different content (a replayed request).
         case nonceReplay = "nonce_replay"
-        /// Right credentials from a source outside the device's allowed networks.
+        /// Right credentials from a source outside the device's allowed networks, or from a
+        /// new source of a device locked against distributed guessing.
         case sourceRefused = "source_refused"
+        /// Right credentials on a nonce that expired or was forgotten: answered `stale=true`
+        /// (RFC 7616 §3.3). Seen, not counted by default: phones hold nonces for a while.
+        case staleNonce = "stale_nonce"
+        /// A message that claims to be what it cannot be: an in-dialog request from an
+        /// address that is not the dialog's party, a response along a Via the server did not
+        /// write. Counted with malformed messages.
+        case forgedMessage = "forged_message"
         /// A call attempt nobody could be identified for: its challenge was answered with bad
         /// credentials, or not answered with valid ones for the same Call-ID in time (the
         /// "cannot determine who is calling" record).

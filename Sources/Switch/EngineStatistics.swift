@@ -19,6 +19,9 @@ public struct EngineStatistics: Sendable, Hashable {
     public var scannersDropped = 0
     /// Banned sources' requests answered 403 (`guard.ban_response: 403`).
     public var refusedBanned = 0
+    /// Messages refused as forged: in-dialog requests not from the dialog's party, responses
+    /// along a Via the switch did not write.
+    public var forged = 0
 
     public init() {}
 

@@ -42,7 +42,7 @@ extension SIPEngine {
     }
 
     /// Wall-clock time for an event (the callers' clock when there is one, so tests can fix it).
-    private func eventTime() -> Date {
+    func eventTime() -> Date {
         guard let callers else { return Date() }
         return Date(timeIntervalSince1970: Double(callers.wallClock()) / 1000)
     }

@@ -12,6 +12,9 @@ public enum Caller: Sendable, Equatable {
     case device(DeviceCredentials)
     /// Unauthenticated, for a local DID (`auth.allow_guest`).
     case guest
+    /// The other party of a call placing the call a device transferred it to (REFER): it
+    /// presents the switch's grant, and the call is the transferring device's.
+    case transferee(TransferGrant)
 }
 
 extension SIPEngine {
@@ -22,24 +25,19 @@ extension SIPEngine {
     ) -> Caller? {
         let ip = peer.remote.rawIPBytes
         let directory = callers.directory.directory
+        let now = callers.wallClock()
+        if let grant = transferGrant(&message, peer: peer, now: now) {
+            return .transferee(grant)
+        }
         if let provider = directory.provider(ip: ip, port: peer.remote.port ?? 0, transport: peer.transport) {
             return .provider(provider)
         }
-        let now = callers.wallClock()
         let callID = (try? message.callID().description) ?? ""
         let verdict = callers.authenticator.verify(&message, proxy: true, sourceIP: ip, now: now, lookup: directory.device(username:))
         switch verdict {
         case .authenticated(let device):
-            guard device.admits(ip) else {
-                emit(.sourceRefused, username: device.username, reason: "source outside the device's allowed networks", request: &message, peer: peer, callers: callers, now: now)
-                callers.failed(callID: callID, attempt: attempt(&message, reason: "source outside the device's allowed networks", username: device.username, peer: peer, now: now), now: now)
-                answer(challengeAnswer(proxy: true, stale: false, callers: callers, peer: peer, now: now), &message)
-                return nil
-            }
-            if callers.deviceLocks.refuses(username: device.username, address: peer.remote.addressKey, now: now) {
-                emit(.sourceRefused, username: device.username, reason: Self.lockedReason, request: &message, peer: peer, callers: callers, now: now)
-                callers.failed(callID: callID, attempt: attempt(&message, reason: Self.lockedReason, username: device.username, peer: peer, now: now), now: now)
-                answer(challengeAnswer(proxy: true, stale: false, callers: callers, peer: peer, now: now), &message)
+            if let refusal = sourceRefusal(device, peer: peer, callers: callers, now: now) {
+                refuseAsWrongPassword(device, reason: refusal, request: &message, peer: peer, callers: callers, now: now, answer: answer)
                 return nil
             }
             callers.identified(callID: callID)
@@ -48,6 +46,15 @@ extension SIPEngine {
         case .challenge(let failure):
             if case .noCredentials = failure, callers.configuration.allowGuest, isForLocalDID(&message, directory: directory) {
                 return .guest
+            }
+            // A stale nonce is answered stale=true only when the password was right; where
+            // right credentials must look wrong, so must this answer (RFC 7616 §3.3 would
+            // otherwise confirm a password guessed from a refused source).
+            if case .staleNonce(let username) = failure, let device = directory.device(username: username),
+                let refusal = sourceRefusal(device, peer: peer, callers: callers, now: now)
+            {
+                refuseAsWrongPassword(device, reason: refusal, request: &message, peer: peer, callers: callers, now: now, answer: answer)
+                return nil
             }
             report(failure, request: &message, peer: peer, callers: callers, now: now)
             switch failure {
@@ -62,6 +69,28 @@ extension SIPEngine {
             answer(challengeAnswer(proxy: true, stale: failure.isStale, callers: callers, peer: peer, now: now), &message)
             return nil
         }
+    }
+
+    /// Why right credentials of `device` must be refused from this source as if they were
+    /// wrong: outside its allowed networks, or a new source while the Guard has it locked
+    /// against distributed guessing. nil: they may be used.
+    func sourceRefusal(_ device: DeviceCredentials, peer: SIPPeer, callers: CallerServices, now: Int64) -> String? {
+        if !device.admits(peer.remote.rawIPBytes) { return "source outside the device's allowed networks" }
+        if callers.deviceLocks.refuses(username: device.username, address: peer.remote.addressKey, now: now) { return Self.lockedReason }
+        return nil
+    }
+
+    /// Right credentials refused: the security event says why, the caller gets exactly the
+    /// answer of a wrong password (a fresh challenge, never stale=true), and for a call the
+    /// attempt is recorded as unidentified.
+    private func refuseAsWrongPassword(
+        _ device: DeviceCredentials, reason: String, request: inout SIPMessage, peer: SIPPeer, callers: CallerServices, now: Int64,
+        answer: (LocalResponder.Answer, inout SIPMessage) -> Void
+    ) {
+        emit(.sourceRefused, username: device.username, reason: reason, request: &request, peer: peer, callers: callers, now: now)
+        let callID = (try? request.callID().description) ?? ""
+        callers.failed(callID: callID, attempt: attempt(&request, reason: reason, username: device.username, peer: peer, now: now), now: now)
+        answer(challengeAnswer(proxy: true, stale: false, callers: callers, peer: peer, now: now), &request)
     }
 
     private func isForLocalDID(_ message: inout SIPMessage, directory: CallerDirectory) -> Bool {
@@ -97,8 +126,10 @@ extension SIPEngine {
     /// credentials, or a stale nonce, is not).
     func report(_ failure: DigestAuthenticator.Failure, request: inout SIPMessage, peer: SIPPeer, callers: CallerServices, now: Int64) {
         switch failure {
-        case .noCredentials, .staleNonce:
+        case .noCredentials:
             return
+        case .staleNonce(let username):
+            emit(.staleNonce, username: username, reason: "right credentials on an expired or forgotten nonce", request: &request, peer: peer, callers: callers, now: now)
         case .wrongCredentials(let username):
             emit(.authFailure, username: username, reason: "wrong credentials", request: &request, peer: peer, callers: callers, now: now)
         case .unknownUser(let username):

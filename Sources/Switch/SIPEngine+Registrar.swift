@@ -16,23 +16,27 @@ extension SIPEngine {
         let device: DeviceCredentials
         switch verdict {
         case .challenge(let failure):
+            // Stale only where right credentials may be used from here: otherwise the
+            // answer of a wrong password, in every field (RFC 7616 §3.3 stale=true would
+            // confirm a password guessed from a refused source).
+            if case .staleNonce(let username) = failure, let known = directory.device(username: username),
+                let refusal = sourceRefusal(known, peer: peer, callers: callers, now: now)
+            {
+                emit(.sourceRefused, username: known.username, reason: refusal, request: &message, peer: peer, callers: callers, now: now)
+                sendChallenge(proxy: false, failure: .wrongCredentials(username: known.username), callers: callers, to: &message, peer: peer, replies: replies, now: now)
+                return
+            }
             report(failure, request: &message, peer: peer, callers: callers, now: now)
             sendChallenge(proxy: false, failure: failure, callers: callers, to: &message, peer: peer, replies: replies, now: now)
             return
         case .authenticated(let authenticated):
             device = authenticated
         }
-        // Allowed networks: right credentials from elsewhere are answered exactly like wrong
-        // ones, so that the answer is no oracle for a password guessed from outside.
-        guard device.admits(ip) else {
-            emit(.sourceRefused, username: device.username, reason: "source outside the device's allowed networks", request: &message, peer: peer, callers: callers, now: now)
-            sendChallenge(proxy: false, failure: .wrongCredentials(username: device.username), callers: callers, to: &message, peer: peer, replies: replies, now: now)
-            return
-        }
-        // A device under a distributed guessing attack: only the sources it used before may
-        // authenticate as it; right credentials from elsewhere get the answer of wrong ones.
-        if callers.deviceLocks.refuses(username: device.username, address: peer.remote.addressKey, now: now) {
-            emit(.sourceRefused, username: device.username, reason: Self.lockedReason, request: &message, peer: peer, callers: callers, now: now)
+        // Allowed networks, and devices locked against distributed guessing: right
+        // credentials from such a source are answered exactly like wrong ones, so that the
+        // answer is no oracle for a password guessed from outside.
+        if let refusal = sourceRefusal(device, peer: peer, callers: callers, now: now) {
+            emit(.sourceRefused, username: device.username, reason: refusal, request: &message, peer: peer, callers: callers, now: now)
             sendChallenge(proxy: false, failure: .wrongCredentials(username: device.username), callers: callers, to: &message, peer: peer, replies: replies, now: now)
             return
         }

@@ -210,6 +210,17 @@ public final class SIPEngine: SIPInboundProcessor {
     // MARK: - Transactions
 
     private func handleWithTransaction(_ received: inout SIPMessage, method: SIPMethod, peer: SIPPeer, replies: SIPReplySender) {
+        var caller: Caller?
+        if method == .invite, (try? table.serverTransaction(for: ServerTransactionKey(request: received))) == nil {
+            // A new INVITE. Whatever refuses it before its caller is known (the §8.2 checks,
+            // a challenge, a caller nobody can identify) is answered statelessly (§8.2.7, as
+            // Kamailio's sl_send_reply): one answer per request, never retransmitted, and no
+            // transaction slot held, so spoofed or unanswered INVITEs cost no memory and
+            // cannot crowd out real calls. Only an identified caller's INVITE gets a server
+            // transaction, for its call.
+            guard let identified = admitNewInvite(&received, peer: peer, replies: replies) else { return }
+            caller = identified
+        }
         // A transaction keeps its request's bytes for up to 32 s; a datagram read by recvmmsg
         // shares one large buffer with the others of its batch, so it gets storage of its own.
         var message = compacted(received)
@@ -220,30 +231,11 @@ public final class SIPEngine: SIPInboundProcessor {
         switch table.receive(request: message, reliability: reliability, context: context, now: now) {
         case .created(let output):
             carryOut(output, timerDriven: false)
-            // A new INVITE: the server does not take calls yet, so it answers it at once, after
-            // finding out who is calling (a challenge goes out through the transaction).
-            let answer: LocalResponder.Answer
-            switch (try? responder.disposition(&message)) ?? .answer(LocalResponder.Answer(statusCode: 400)) {
-            case .answer(let refusal):
-                answer = refusal.statusCode == 200 ? LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader]) : refusal
-            case .local:
-                answer = LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader])
-            case .route:
-                var challenge: LocalResponder.Answer?
-                if let callers {
-                    let caller = identifyCaller(&message, callers: callers, peer: peer) { refusal, _ in challenge = refusal }
-                    if caller == nil, let challenge {
-                        respond(output.id, answer: challenge, to: &message, peer: peer)
-                        return
-                    }
-                    if let caller, let calls {
-                        startCall(&message, id: output.id, caller: caller, peer: peer, calls: calls, callers: callers)
-                        return
-                    }
-                }
-                answer = LocalResponder.Answer(statusCode: 404)
+            if let caller, let calls, let callers {
+                startCall(&message, id: output.id, caller: caller, peer: peer, calls: calls, callers: callers)
+            } else {
+                respond(output.id, answer: LocalResponder.Answer(statusCode: 404), to: &message, peer: peer)
             }
-            respond(output.id, answer: answer, to: &message, peer: peer)
         case .cancel(let output, let inviteID):
             carryOut(output, timerDriven: false)
             // §9.2: answered 200 at once; an INVITE being forwarded is cancelled downstream
@@ -271,6 +263,36 @@ public final class SIPEngine: SIPInboundProcessor {
         case .unmatchable(let error):
             answerMalformed(message, error: error, peer: peer, replies: replies)
         }
+    }
+
+    /// A new INVITE before it has a transaction: the §8.2 and §16.3 checks, then who is
+    /// calling. Returns the caller when the INVITE is to become a call; otherwise it has been
+    /// answered, statelessly, and nil comes back.
+    private func admitNewInvite(_ message: inout SIPMessage, peer: SIPPeer, replies: SIPReplySender) -> Caller? {
+        let refusal: LocalResponder.Answer
+        switch (try? responder.disposition(&message)) ?? .answer(LocalResponder.Answer(statusCode: 400)) {
+        case .answer(let answer):
+            refusal = answer.statusCode == 200 ? LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader]) : answer
+        case .local:
+            refusal = LocalResponder.Answer(statusCode: 405, headers: [responder.allowHeader])
+        case .route:
+            guard let callers else {
+                refusal = LocalResponder.Answer(statusCode: 404)
+                break
+            }
+            let caller = identifyCaller(&message, callers: callers, peer: peer) { answer, request in
+                sendStateless(answer, to: &request, peer: peer, replies: replies)
+            }
+            guard let caller else { return nil }
+            // Identified, but nothing can be reached: every caller gets the same 404.
+            guard calls != nil else {
+                refusal = LocalResponder.Answer(statusCode: 404)
+                break
+            }
+            return caller
+        }
+        sendStateless(refusal, to: &message, peer: peer, replies: replies)
+        return nil
     }
 
     private func compacted(_ message: SIPMessage) -> SIPMessage {

@@ -48,7 +48,7 @@ struct JailTests {
         for kind in SecurityEvent.Kind.allCases {
             let counting = Jail.defaults.filter { ($0.weights[kind] ?? 0) > 0 }
             switch kind {
-            case .authSuccess, .deviceLocked: #expect(counting.isEmpty, "\(kind)")
+            case .authSuccess, .deviceLocked, .staleNonce: #expect(counting.isEmpty, "\(kind)")
             default: #expect(counting.count == 1, "\(kind)")
             }
         }

@@ -46,11 +46,42 @@ struct CallRegistryTests {
         #expect(registry.count == 3)
     }
 
-    @Test func sidesAreKnownByTheirTags() {
+    @Test("RFC 3261 §12.2: a dialog's requests are known by both tags, each side's the other way round")
+    func sidesAreKnownByTheirTags() {
         var call = Self.call("a")
+        #expect(call.side(fromTag: "1", toTag: "2") == nil, "no dialog before an answer")
         call.calleeTag = "2"
-        #expect(call.side(fromTag: "1") == .caller)
-        #expect(call.side(fromTag: "2") == .callee)
-        #expect(call.side(fromTag: "3") == nil)
+        #expect(call.side(fromTag: "1", toTag: "2") == .caller)
+        #expect(call.side(fromTag: "2", toTag: "1") == .callee)
+        // The callee's tag with no To tag, or with the wrong one: not this dialog.
+        #expect(call.side(fromTag: "2", toTag: nil) == nil)
+        #expect(call.side(fromTag: "2", toTag: "2") == nil)
+        #expect(call.side(fromTag: "1", toTag: "1") == nil)
+        #expect(call.side(fromTag: "3", toTag: "2") == nil)
+    }
+
+    @Test("RFC 3261 §12.2.2: each side's CSeq must grow; the last request again is a retransmission", arguments: [
+        // (CSeq, branch, expected) in order, after an INVITE with CSeq 1 and branch b1.
+        [(2, "b2", ActiveCall.Sequence.new), (2, "b2", .retransmission), (2, "b3", .outOfOrder), (1, "b4", .outOfOrder), (3, "b5", .new)],
+        [(1, "b1", .retransmission), (1, "x", .outOfOrder), (0, "y", .outOfOrder), (7, "z", .new), (6, "w", .outOfOrder)],
+    ])
+    func cseqGrows(_ steps: [(Int, String, ActiveCall.Sequence)]) {
+        var call = Self.call("a")
+        call.callerBranch = "b1"
+        for (cseq, branch, expected) in steps {
+            #expect(call.sequence(of: .caller, cseq: UInt32(cseq), branch: branch) == expected, "CSeq \(cseq) \(branch)")
+        }
+        // The callee's first request may carry any CSeq, its own space (§12.1.2).
+        #expect(call.sequence(of: .callee, cseq: 0, branch: "c") == .new)
+        #expect(call.sequence(of: .callee, cseq: 0, branch: "d") == .outOfOrder)
+    }
+
+    @Test("the switch's own BYE carries one past each side's highest CSeq, and CSeqs below 2^31 never wrap")
+    func switchCSeq() {
+        var call = Self.call("a")
+        call.callerCSeq = ActiveCall.maxCSeq
+        #expect(call.nextCSeq(for: .caller) == 0x8000_0000)
+        #expect(call.nextCSeq(for: .callee) == 1)
+        #expect(call.nextCSeq(for: .callee) == 2)
     }
 }

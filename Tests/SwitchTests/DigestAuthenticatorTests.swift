@@ -34,14 +34,14 @@ struct DigestAuthenticatorTests {
     static func register(
         username: String = "1001", password: String = password, nonce: String, nc: String = "00000001",
         algorithm: DigestAlgorithm = .md5, cseq: Int = 2, branch: String = "z9hG4bK-1", header: String = "Authorization",
-        method: String = "REGISTER"
+        method: String = "REGISTER", requestURI: String = "sip:sipwarden.example", digestURI: String? = nil
     ) throws -> SIPMessage {
-        let uri = "sip:sipwarden.example"
+        let uri = digestURI ?? requestURI
         let ha1 = DigestCalculator.ha1(username: username, realm: "sipwarden", password: password, algorithm: algorithm)
         let ha2 = DigestCalculator.ha2(method: method, digestURI: uri, qop: .auth, algorithm: algorithm)
         let response = DigestCalculator.response(ha1: ha1, nonce: nonce, nonceCount: nc, cnonce: "abc123", qop: .auth, ha2: ha2, algorithm: algorithm)
         let text = SampleMessages.message([
-            "\(method) \(uri) SIP/2.0",
+            "\(method) \(requestURI) SIP/2.0",
             "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=\(branch)",
             "Max-Forwards: 70",
             "To: <sip:\(username)@sipwarden.example>",
@@ -102,6 +102,33 @@ struct DigestAuthenticatorTests {
         #expect(auth.verify(&right, proxy: false, sourceIP: Self.ip, now: Self.t0 + 30_001, lookup: Self.lookup) == .challenge(.staleNonce(username: "1001")))
         var wrong = try Self.register(password: "Wrong-Horse-99", nonce: nonce)
         #expect(auth.verify(&wrong, proxy: false, sourceIP: Self.ip, now: Self.t0 + 30_001, lookup: Self.lookup) == .challenge(.wrongCredentials(username: "1001")))
+    }
+
+    @Test("RFC 3261 §22.4: credentials computed for one Request-URI are refused for another, whatever the password", arguments: [
+        // (Request-URI, digest uri, accepted)
+        ("sip:sipwarden.example", "sip:sipwarden.example", true),
+        ("sip:sipwarden.example", "sip:SIPWARDEN.example", true),
+        ("sip:00900123@sipwarden.example", "sip:%30%30900123@sipwarden.example", true),
+        ("sip:00900123@sipwarden.example", "sip:2001@sipwarden.example", false),
+        ("sip:sipwarden.example", "sip:sipwarden.example:5060", false),
+        ("sip:sipwarden.example;transport=tcp", "sip:sipwarden.example", false),
+        ("sip:sipwarden.example", "sips:sipwarden.example", false),
+        ("sip:sipwarden.example", "not a uri", false),
+    ])
+    func digestURIMustBeRequestURI(_ requestURI: String, _ digestURI: String, _ accepted: Bool) throws {
+        let auth = Self.authenticator()
+        for password in [Self.password, "Wrong-Horse-99"] {
+            let nonce = try Self.nonce(auth.challenge(proxy: false, stale: false, sourceIP: Self.ip, now: Self.t0))
+            var request = try Self.register(password: password, nonce: nonce, requestURI: requestURI, digestURI: digestURI)
+            let verdict = auth.verify(&request, proxy: false, sourceIP: Self.ip, now: Self.t0, lookup: Self.lookup)
+            if !accepted {
+                #expect(verdict == .challenge(.malformed(username: "1001", reason: "the digest uri is not the Request-URI")), "\(password)")
+            } else if password == Self.password {
+                #expect(verdict == .authenticated(Self.device))
+            } else {
+                #expect(verdict == .challenge(.wrongCredentials(username: "1001")))
+            }
+        }
     }
 
     @Test("a nonce is bound to the address it was given to and to this server's secret")

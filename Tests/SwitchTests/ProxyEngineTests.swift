@@ -114,13 +114,14 @@ struct ProxyEngineTests {
         var request = request
         let vias = request.headers.values(.via).map(\.string)
         let from = request.headers.values(.from).first?.string ?? ""
-        let to = request.headers.values(.to).first?.string ?? ""
+        let received = request.headers.values(.to).first?.string ?? ""
+        let to = (try? request.to().tag) == nil ? received + ";tag=bob1" : received
         let rr = request.headers.values(.recordRoute).map { "Record-Route: \($0.string)\r\n" }.joined()
         let cseq = (try? request.cseq()).map { "\($0.sequence) \($0.method.name)" } ?? ""
         return """
             SIP/2.0 \(status) \(SIPReasonPhrases.phrase(for: status))\r
             \(vias.map { "Via: \($0)\r\n" }.joined())From: \(from)\r
-            To: \(to);tag=bob1\r
+            To: \(to)\r
             Call-ID: \(request.headers.values(.callID).first?.string ?? "")\r
             CSeq: \(cseq)\r
             \(rr)Contact: <sip:bob@127.0.0.3:5070>\r
@@ -189,6 +190,14 @@ struct ProxyEngineTests {
         var bye = try #require(sent.first?.1)
         #expect(bye.method == .bye)
         #expect(try bye.via().count == 2)
+        // RFC 3261 §15.1.2: the call ends when the far side answers the BYE, at the time the
+        // BYE came (its answer may take a while).
+        #expect(rig.records.all.isEmpty, "ended before the far side answered the BYE")
+        rig.tick(seconds: 0.5)
+        rig.receive(Self.answer(200, to: bye), from: Self.provider)
+        sent = try rig.sent()
+        #expect(sent.map { $0.0 } == [Self.phone], "the BYE's 200 goes back to the device")
+        #expect(sent.first?.1.statusCode == 200)
 
         let record = try #require(rig.records.all.first)
         #expect(rig.records.all.count == 1)

@@ -1,6 +1,6 @@
 import Foundation
 import SIPCore
-import Switch
+@testable import Switch
 import Testing
 
 /// What the proxy changes in what it forwards (RFC 3261 §16.6, §16.7), and its branches.
@@ -77,10 +77,24 @@ struct ProxyMessagesTests {
 
     @Test func branchesSayWhoseTheyAre() {
         #expect(ProxyBranch(SIPString(ProxyBranch.branch(loop: 3))) == .transaction(loop: 3))
-        let stateless = ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", salt: 1)
+        let key = KeyedHash(key: Array(repeating: 1, count: 32))
+        let hop = StatelessHop(transport: "UDP", received: "127.0.0.2", port: 5062)
+        let stateless = ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: hop, key: key)
         #expect(ProxyBranch(SIPString(stateless)) == .stateless)
-        #expect(stateless == ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", salt: 1))
-        #expect(stateless != ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", salt: 2))
+        // A retransmission gets the same branch; any other next hop, Call-ID, incoming
+        // branch or key another one.
+        #expect(stateless == ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: hop, key: key))
+        #expect(stateless == ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: StatelessHop(transport: "udp", received: "127.0.0.2", port: 5062), key: key))
+        for other in [
+            ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: StatelessHop(transport: "UDP", received: "192.0.2.9", port: 5062), key: key),
+            ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: StatelessHop(transport: "UDP", received: "127.0.0.2", port: 5063), key: key),
+            ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: StatelessHop(transport: "TCP", received: "127.0.0.2", port: 5062), key: key),
+            ProxyBranch.stateless(incomingBranch: "z9hG4bK-b", callID: "c", nextHop: hop, key: key),
+            ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "d", nextHop: hop, key: key),
+            ProxyBranch.stateless(incomingBranch: "z9hG4bK-a", callID: "c", nextHop: hop, key: KeyedHash(key: Array(repeating: 2, count: 32))),
+        ] {
+            #expect(other != stateless)
+        }
         #expect(ProxyBranch(SIPString("z9hG4bK-other")) == nil)
         #expect(ProxyBranch(SIPString("z9hG4bK-swLx-1")) == nil)
     }

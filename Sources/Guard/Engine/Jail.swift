@@ -80,7 +80,7 @@ extension Jail {
     public static let sipFlood = Jail(
         name: "sip-flood", weights: [.requestFlood: 30], threshold: 30, window: 2, ban: 300, escalation: 2, maxBan: 604_800)
     public static let sipMalformed = Jail(
-        name: "sip-malformed", weights: [.malformedMessage: 1], threshold: 10, window: 60, ban: 600, escalation: 2, maxBan: 604_800)
+        name: "sip-malformed", weights: [.malformedMessage: 1, .forgedMessage: 1], threshold: 10, window: 60, ban: 600, escalation: 2, maxBan: 604_800)
     public static let consoleLogin = Jail(
         name: "console-login", weights: [.consoleLoginFailure: 1], threshold: 10, window: 600, ban: 3_600, escalation: 2, maxBan: 604_800)
     public static let apiAuth = Jail(

@@ -120,6 +120,12 @@ extension SIPMessage {
         return value
     }
 
+    /// The name-addr values of another header that holds them (Refer-To, Referred-By,
+    /// P-Asserted-Identity, P-Preferred-Identity...), top first; not cached.
+    public func nameAddresses(_ name: SIPHeaderName) throws(SIPParseError) -> [SIPNameAddress] {
+        try nameAddressList(name, requireBrackets: false)
+    }
+
     /// The Request-URI, parsed (cached); nil for a response. A Request-URI may not carry
     /// `?headers` (RFC 3261 §19.1.1).
     public mutating func requestURI() throws(SIPParseError) -> AnyURI? {

@@ -93,6 +93,14 @@ public struct DigestAuthenticator: Sendable {
         else {
             return .challenge(.malformed(username: credentials.username, reason: "username, nonce, uri and response are required"))
         }
+        // RFC 3261 §22.4, RFC 7616 §3.4: the credentials are for the Request-URI they name.
+        // Credentials computed for one destination are refused for another before the
+        // password is looked at, so the answer says nothing about it.
+        guard let requestURI = try? request.requestURI(), let named = try? AnyURI(parsing: digestURI),
+            named.isEquivalent(to: requestURI)
+        else {
+            return .challenge(.malformed(username: username, reason: "the digest uri is not the Request-URI"))
+        }
         let algorithm = credentials.algorithm.map { DigestAlgorithm(token: $0) } ?? .md5
         guard let algorithm, configuration.algorithms.contains(algorithm) else {
             return .challenge(.malformed(username: username, reason: "algorithm \(credentials.algorithm ?? "") was not offered"))

@@ -61,6 +61,8 @@ public struct CallRecordDraft: Sendable, Equatable {
     public var billableSeconds: Int = 0
     public var costMicros: Int64 = 0
     public var ratePrefix: String?
+    /// The call this one came from: the call a transfer (REFER) was made in.
+    public var relatedCallID: String?
 
     public init(
         callID: String, startedAt: Int64, callerKind: CallerKind, sourceIP: String, sourcePort: Int, transport: String,

@@ -10,14 +10,17 @@ public struct CallRouting: Sendable {
         public var maxConcurrentCalls: Int
         /// nil: the switch's limit.
         public var maxCallSeconds: Int?
+        /// Its devices may transfer calls (REFER); the new calls are billed to it.
+        public var allowsTransfers: Bool
 
         public init(blocked: Bool = false, blockedReason: String? = nil, rules: DestinationPolicy.AccountRules = .init(),
-                    maxConcurrentCalls: Int = 10, maxCallSeconds: Int? = nil) {
+                    maxConcurrentCalls: Int = 10, maxCallSeconds: Int? = nil, allowsTransfers: Bool = false) {
             self.blocked = blocked
             self.blockedReason = blockedReason
             self.rules = rules
             self.maxConcurrentCalls = maxConcurrentCalls
             self.maxCallSeconds = maxCallSeconds
+            self.allowsTransfers = allowsTransfers
         }
     }
 

@@ -22,6 +22,8 @@ public final class CallServices: Sendable {
     public let ledger: Ledger
     public let records: any CallRecordSink
     public let network = ProxyNetwork()
+    /// Blind transfers allowed and not yet placed.
+    public let transfers = TransferGrants()
     /// Told of calls starting and being answered (nil: nobody watches).
     public let watcher: (any CallWatcher)?
     private let current: Mutex<Current>
@@ -33,8 +35,9 @@ public final class CallServices: Sendable {
         /// not show yet: a snapshot loaded before the block was written must not lift it.
         var holds: [Int64: String] = [:]
     }
-    /// Salt of the stateless branches (unpredictable from outside).
-    public let branchSalt = UInt64.random(in: .min ... .max)
+    /// The key of the stateless branches' MACs: random per process, since an answer to a
+    /// stateless forward comes within seconds.
+    private let branchKey = KeyedHash(key: (0..<32).map { _ in UInt8.random(in: .min ... .max) })
 
     public init(
         configuration: Configuration = Configuration(), routing: CallRouting = CallRouting(), ledger: Ledger = Ledger(),
@@ -87,5 +90,10 @@ public final class CallServices: Sendable {
         policy.blocked = true
         policy.blockedReason = reason
         routing.accounts[accountId] = policy
+    }
+
+    /// The branch of a stateless forward whose answer must go to `nextHop` (`ProxyBranch`).
+    func statelessBranch(incomingBranch: String, callID: String, nextHop: StatelessHop) -> String {
+        ProxyBranch.stateless(incomingBranch: incomingBranch, callID: callID, nextHop: nextHop, key: branchKey)
     }
 }

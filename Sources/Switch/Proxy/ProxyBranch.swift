@@ -5,9 +5,10 @@ public import SIPCore
 /// SO_REUSEPORT group gets its share of sources):
 /// - `z9hG4bK-swL<n>-<random>`: a client transaction of loop n's engine, which the answer
 ///   is handed to;
-/// - `z9hG4bK-swS-<hash>`: a stateless forward (an ACK or an in-dialog request), whose
-///   answer is forwarded on at once by whichever loop reads it. The hash of the incoming
-///   branch and Call-ID makes a retransmission carry the same branch (§16.11).
+/// - `z9hG4bK-swS-<mac>`: a stateless forward (an ACK or an in-dialog request), whose
+///   answer is forwarded on at once by whichever loop reads it. The MAC of the incoming
+///   branch, Call-ID and next hop makes a retransmission carry the same branch (§16.11) and
+///   lets the switch check that an answer goes back only where its request came from.
 public enum ProxyBranch: Equatable, Sendable {
     case transaction(loop: Int)
     case stateless
@@ -18,14 +19,29 @@ public enum ProxyBranch: Equatable, Sendable {
         "\(prefix)L\(loop)-\(random)"
     }
 
-    public static func stateless(incomingBranch: String, callID: String, salt: UInt64) -> String {
-        var hasher = Hasher()
-        hasher.combine(incomingBranch)
-        hasher.combine(callID)
-        hasher.combine(salt)
-        let value = UInt64(bitPattern: Int64(hasher.finalize()))
-        return "\(prefix)S-\(String(value, radix: 16))"
+    /// The branch of a stateless forward: a MAC (HMAC-SHA-256, 96 bits) over the incoming
+    /// branch, the Call-ID and the next hop the response must take, so that only a response
+    /// following the Via the switch wrote is passed on.
+    static func stateless(incomingBranch: String, callID: String, nextHop: StatelessHop, key: KeyedHash) -> String {
+        var message = Array(incomingBranch.utf8)
+        message.append(0)
+        message += callID.utf8
+        message.append(0)
+        message += nextHop.transport.uppercased().utf8
+        message.append(0)
+        message += nextHop.received.utf8
+        message.append(0)
+        message += String(nextHop.port).utf8
+        let mac = key.mac(message).prefix(12)
+        var text = "\(prefix)S-"
+        for byte in mac {
+            text.append(Character(Unicode.Scalar(hexDigits[Int(byte >> 4)])))
+            text.append(Character(Unicode.Scalar(hexDigits[Int(byte & 0x0F)])))
+        }
+        return text
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// What a branch of ours says; nil for someone else's.
     public init?(_ branch: SIPString) {
@@ -41,4 +57,12 @@ public enum ProxyBranch: Equatable, Sendable {
         else { return nil }
         self = .transaction(loop: loop)
     }
+}
+
+/// Where the answer to a stateless forward goes: the previous hop as the switch wrote its
+/// Via (the transport token, `received`, `rport`).
+struct StatelessHop: Sendable, Equatable {
+    var transport: String
+    var received: String
+    var port: Int
 }

@@ -15,7 +15,7 @@ public enum ProxyMessages {
     /// removed, §16.4); and the credentials meant for the proxy removed (§22.3).
     public static func forward(
         _ request: inout SIPMessage, requestURI: String, via: String, previousTopVia: SIPString? = nil, recordRoutes: [String],
-        routes: [String], maxForwards: Int, removeProxyCredentials: Bool
+        routes: [String], maxForwards: Int, removeProxyCredentials: Bool, edits: HeaderEdits = HeaderEdits()
     ) throws(SIPSerializationError) -> ByteBuffer {
         guard let method = request.method else { throw SIPSerializationError(.invalidRequestURI, "not a request") }
         var message = try SIPOutgoingMessage(method: method, uri: requestURI)
@@ -32,9 +32,13 @@ public enum ProxyMessages {
             switch header.name {
             case .via, .route, .maxForwards, .contentLength: continue
             case .proxyAuthorization where removeProxyCredentials: continue
-            default: try message.append(header.rawName, header.unfoldedValue)
+            case .from where edits.from != nil: try message.append(.from, edits.from!)
+            default:
+                guard !edits.removes(header) else { continue }
+                try message.append(header.rawName, header.unfoldedValue)
             }
         }
+        for (name, value) in edits.added { try message.append(name, value) }
         message.setBody(request.body)
         return message.serialized
     }
@@ -92,5 +96,27 @@ public enum ProxyMessages {
         // RFC 3326: why the call ended, for the phones' own logs.
         try message.append(.reason, "SIP;cause=200;text=\"\(reason)\"")
         return message.serialized
+    }
+}
+
+/// What the switch changes in a request it forwards besides the routing headers: header
+/// fields it takes out (identity headers from untrusted parties, a Refer-To it replaces),
+/// a new From value (the same tag, another identity), and fields it adds.
+public struct HeaderEdits: Sendable {
+    /// Known header fields taken out.
+    public var removed: Set<SIPHeaderName> = []
+    /// Extension header fields taken out, by lower-case name (`remote-party-id`).
+    public var removedExtensions: Set<String> = []
+    /// The From value sent instead of the received one.
+    public var from: String?
+    public var added: [(name: SIPHeaderName, value: String)] = []
+
+    public init() {}
+
+    func removes(_ header: SIPHeader) -> Bool {
+        if header.name == .extensionHeader {
+            return !removedExtensions.isEmpty && removedExtensions.contains(header.rawName.string.lowercased())
+        }
+        return removed.contains(header.name)
     }
 }

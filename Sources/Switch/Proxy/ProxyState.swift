@@ -62,4 +62,6 @@ struct ProxyState: Sendable {
     var ringTimeouts = DeadlineSchedule<TransactionID>()
     /// When a provider leg that has said nothing is given up, by client transaction.
     var providerSilences = DeadlineSchedule<TransactionID>()
+    /// Forwarded BYEs still unanswered: when their calls end anyway (Timer F), by Call-ID.
+    var byeTimeouts = DeadlineSchedule<String>()
 }

@@ -20,18 +20,45 @@ extension SIPEngine {
             refuse(482, "Loop Detected", .loopDetected, &request)
             return
         }
-        var account: CallRouting.AccountPolicy?
-        let origin: DialPlan.Origin
+        // §8.1.1.5: below 2^31, so that the dialog's CSeqs (and the switch's own BYE, one
+        // past the highest) never wrap.
+        guard let inviteCSeq = try? request.cseq().sequence, inviteCSeq <= ActiveCall.maxCSeq else {
+            refuse(400, "Bad Request - CSeq must be less than 2^31", .invalidNumber, &request)
+            return
+        }
+        // Who pays: the calling device, or the device that transferred the call to this
+        // caller (its grant is good for one call to one number).
+        var payer: DeviceCredentials?
         switch caller {
         case .device(let device):
-            let policy = routing.accounts[device.accountId] ?? CallRouting.AccountPolicy()
+            payer = device
+        case .transferee(let grant):
+            guard let device = directory.devicesById[grant.transferorDeviceId], device.accountId == grant.accountId,
+                routing.accounts[device.accountId]?.allowsTransfers == true
+            else {
+                refuse(403, "Forbidden - call transfer is not allowed", .notAllowed, &request)
+                return
+            }
+            guard record.dialledNumber == grant.number, calls.transfers.use(grant.token, now: now) else {
+                refuse(403, "Forbidden - the transfer does not allow this call", .notAllowed, &request)
+                return
+            }
+            payer = device
+            record.callerName = device.username
+        case .provider, .guest:
+            payer = nil
+        }
+        var account: CallRouting.AccountPolicy?
+        let origin: DialPlan.Origin
+        if let payer {
+            let policy = routing.accounts[payer.accountId] ?? CallRouting.AccountPolicy()
             if policy.blocked {
                 refuse(403, "Forbidden - account blocked", .accountBlocked, &request)
                 return
             }
             account = policy
             origin = .device(rules: policy.rules)
-        case .provider, .guest:
+        } else {
             origin = .inbound
         }
         let decision = routing.plan.decide(
@@ -69,7 +96,7 @@ extension SIPEngine {
             targets = Self.targets(of: device.id, callers: callers, now: now)
         case .outbound(let attempts):
             record.destinationKind = .provider
-            guard case .device(let device) = caller else {
+            guard let device = payer else {
                 refuse(403, "Forbidden", .notAllowed, &request)
                 return
             }
@@ -102,7 +129,7 @@ extension SIPEngine {
         var maxSeconds = calls.configuration.maxCallSeconds
         if let own = account?.maxCallSeconds { maxSeconds = min(maxSeconds, own) }
         var reservation: Ledger.Reservation?
-        if let tariff, case .device(let device) = caller {
+        if let tariff, let device = payer {
             switch calls.ledger.reserve(accountId: device.accountId, tariff: tariff, limit: maxSeconds) {
             case .success(let granted):
                 reservation = granted
@@ -121,8 +148,8 @@ extension SIPEngine {
             callerTag: fromTag, callerFrom: request.headers.values(.from).first?.string ?? "",
             callerTo: request.headers.values(.to).first?.string ?? "",
             callerTarget: (try? request.contacts().contacts.first?.uri.description) ?? nil,
-            callerCSeq: (try? request.cseq().sequence) ?? 1, maxSeconds: maxSeconds)
-        if case .device(let device) = caller {
+            callerCSeq: inviteCSeq, callerBranch: (try? request.topVia().branch?.string) ?? "", maxSeconds: maxSeconds)
+        if let device = payer {
             call.callerDeviceId = device.id
             call.accountId = device.accountId
         }
@@ -221,6 +248,12 @@ extension SIPEngine {
             record.callerName = provider.name
         case .guest:
             record.callerKind = .guest
+        case .transferee(let grant):
+            // The transferring device's call, placed by the party it transferred.
+            record.callerKind = .device
+            record.accountId = grant.accountId
+            record.deviceId = grant.transferorDeviceId
+            record.relatedCallID = grant.callID
         case nil:
             break
         }

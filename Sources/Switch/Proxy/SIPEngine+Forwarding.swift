@@ -242,6 +242,7 @@ extension SIPEngine {
             call.calleeTag = tag
             call.calleeTarget = target ?? leg.target.requestURI
             call.callee = leg.target.endpoint
+            call.calleeProviderId = leg.target.provider?.id
             if let provider = leg.target.provider {
                 call.record.destination = provider.name
                 if let index = call.record.attempts.lastIndex(where: { $0.providerId == provider.id && $0.status == nil }) {
@@ -355,6 +356,10 @@ extension SIPEngine {
             if let output = table.transportError(clientID, now: now) { carryOutIgnoringLeg(output) }
         }
         for callID in proxy.hangups.takeDue(now) { hangUp(callID, cause: .maxDuration, reason: "maximum call duration") }
+        let byes = proxy.byeTimeouts.takeDue(now)
+        if !byes.isEmpty, let wallNow = callers?.wallClock() {
+            for callID in byes { byeTimedOut(callID, now: wallNow) }
+        }
     }
 }
 

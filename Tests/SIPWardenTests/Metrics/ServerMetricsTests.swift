@@ -70,19 +70,27 @@ struct ServerMetricsTests {
         }
     }
 
-    @Test("INVITE: a server transaction is created and stays until its ACK (timers frozen)")
+    @Test("INVITE: an identified caller's gets a server transaction that stays until its ACK (timers frozen); a refused one gets none")
     func transactions() async throws {
-        try await withServer(try ServerInviteTransactionTests.frozenTimers()) { server in
+        try await ServerInviteTransactionTests.withProviderServer(try ServerInviteTransactionTests.frozenTimers()) { server in
             let target = try server.address(.udp)
             let client = try await server.udpClient()
             let invite = ServerInviteTransactionTests.invite()
             try await client.send(invite.bytes, to: target)
-            #expect(await client.response(callID: invite.callID)?.statusCode == 405)
-            let metrics = MetricsText(server.server)
+            #expect(await client.response(callID: invite.callID)?.statusCode == 404)
+            var metrics = MetricsText(server.server)
             #expect(metrics["sipwarden_transactions_created_total"] == "1", "\(metrics)")
             #expect(metrics["sipwarden_transactions_active"] == "1.0")
             #expect(metrics[#"sipwarden_sip_requests_total{method="INVITE"}"#] == "1")
-            #expect(metrics[#"sipwarden_sip_responses_total{code="405"}"#] == "1")
+            #expect(metrics[#"sipwarden_sip_responses_total{code="404"}"#] == "1")
+            // A stranger's INVITE is challenged statelessly.
+            let stranger = try await server.udpClient(host: "127.0.0.5")
+            let other = ServerInviteTransactionTests.invite()
+            try await stranger.send(other.bytes, to: target)
+            #expect(await stranger.response(callID: other.callID)?.statusCode == 407)
+            metrics = MetricsText(server.server)
+            #expect(metrics["sipwarden_transactions_created_total"] == "1", "\(metrics)")
+            #expect(metrics[#"sipwarden_sip_responses_total{code="407"}"#] == "1")
         }
     }
 
