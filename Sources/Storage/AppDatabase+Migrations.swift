@@ -303,6 +303,38 @@ extension AppDatabase {
                 t.column("expiresAt", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v9 transfers, caller IDs, live calls") { db in
+            // Whether an account's devices may transfer calls (REFER): off, as a transfer is
+            // a call placed on the account's bill by someone else.
+            try db.alter(table: "account") { t in
+                t.add(column: "allowsTransfers", .boolean).notNull().defaults(to: false)
+            }
+            // `account`: the device may present its caller ID or any DID of its account;
+            // `fixed`: always its caller ID.
+            try db.alter(table: "device") { t in
+                t.add(column: "callerIDChoice", .text).notNull().defaults(to: "account")
+                    .check(sql: "callerIDChoice IN ('account', 'fixed')")
+            }
+            // In the RFC 3325 trust domain: P-Asserted-Identity is accepted from it and sent
+            // to it.
+            try db.alter(table: "provider") { t in
+                t.add(column: "trustedIdentity", .boolean).notNull().defaults(to: true)
+            }
+            // The call a transferred call came from, and the caller ID the switch presented.
+            try db.alter(table: "cdr") { t in
+                t.add(column: "relatedCallID", .text)
+                t.add(column: "callerID", .text)
+            }
+            // Answered calls while they last, so that a crash leaves a trace: at the next
+            // start they are closed at the time last seen, charged and hung up. `state` is
+            // the call record so far and the dialog (JSON).
+            try db.create(table: "liveCall") { t in
+                t.primaryKey("callID", .text)
+                t.column("answeredAt", .datetime).notNull()
+                t.column("lastSeenAt", .datetime).notNull()
+                t.column("state", .jsonText).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -27,3 +27,11 @@ apt_install() {
         $sudo apt-get install -y --no-install-recommends "$@" >>"$work/apt.log" 2>&1
     fi
 }
+
+# Installs Python packages from PyPI, logging to $work/pip.log: with the interpreter's pip,
+# then past Debian's PEP 668 guard, then after installing pip itself.
+pip_install() {
+    python3 -m pip install -q "$@" >>"$work/pip.log" 2>&1 \
+        || python3 -m pip install -q --break-system-packages "$@" >>"$work/pip.log" 2>&1 \
+        || { apt_install python3-pip && python3 -m pip install -q --break-system-packages "$@" >>"$work/pip.log" 2>&1; }
+}

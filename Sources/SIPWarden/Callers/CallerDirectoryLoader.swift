@@ -24,7 +24,8 @@ enum CallerDirectoryLoader {
             credentials.append(DeviceCredentials(
                 id: id, accountId: device.accountId, username: device.username, realm: device.realm,
                 ha1MD5: device.ha1MD5, ha1SHA256: device.ha1SHA256, maxContacts: device.maxContacts,
-                allowedNetworks: device.allowedNetworks.compactMap { try? IPNetwork(parsing: $0) }))
+                allowedNetworks: device.allowedNetworks.compactMap { try? IPNetwork(parsing: $0) }, callerID: device.callerID,
+                callerIDChoice: device.callerIDChoice == .fixed ? .fixed : .account))
         }
         if !otherRealm.isEmpty {
             logger.warning("devices whose password was set for another realm cannot authenticate: set their passwords again", metadata: [
@@ -37,7 +38,7 @@ enum CallerDirectoryLoader {
             let addresses = provider.hosts.flatMap { resolve($0, logger: logger) }
             endpoints.append(ProviderEndpoint(
                 providerId: id, name: provider.name, addresses: addresses, port: provider.port,
-                transport: SIPTransportKind(rawValue: provider.transport.rawValue) ?? .udp))
+                transport: SIPTransportKind(rawValue: provider.transport.rawValue) ?? .udp, trustedIdentity: provider.trustedIdentity))
         }
         var dids: [String: Int64] = [:]
         for did in try database.dids() { dids[did.number] = did.deviceId }

@@ -111,7 +111,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
                 CallAttempt(providerId: $0.providerId, providerName: $0.providerName, number: $0.number, status: $0.status, reason: $0.reason, startedAt: date($0.startedAt))
             },
             status: draft.status, reason: draft.reason, cause: draft.cause.rawValue, hangupBy: draft.hangupBy.rawValue,
-            costMicros: draft.costMicros, ratePrefix: draft.ratePrefix)
+            costMicros: draft.costMicros, ratePrefix: draft.ratePrefix, relatedCallID: draft.relatedCallID, callerID: draft.callerID)
     }
 
     static func date(_ milliseconds: Int64) -> Date {

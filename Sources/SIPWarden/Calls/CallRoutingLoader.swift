@@ -28,7 +28,7 @@ enum CallRoutingLoader {
             policies[id] = CallRouting.AccountPolicy(
                 blocked: account.blocked, blockedReason: account.blockedReason,
                 rules: DestinationPolicy.AccountRules(allowed: account.allowedPrefixes, denied: account.deniedPrefixes),
-                maxConcurrentCalls: account.maxConcurrentCalls, maxCallSeconds: account.maxCallSeconds)
+                maxConcurrentCalls: account.maxConcurrentCalls, maxCallSeconds: account.maxCallSeconds, allowsTransfers: account.allowsTransfers)
             money[id] = Ledger.AccountMoney(
                 prepaid: account.billing == .prepaid, balanceMicros: account.balanceMicros, creditLimitMicros: account.creditLimitMicros)
         }
@@ -45,7 +45,8 @@ enum CallRoutingLoader {
                 .compactMap { try? SocketAddress(packedIPAddress: ByteBuffer(bytes: $0), port: port) }
                 .first
                 .map { CallEndpoint(transport: transport, address: $0) }
-            targets[id] = CallRouting.ProviderTarget(id: id, name: provider.name, host: host, port: port, endpoint: endpoint)
+            targets[id] = CallRouting.ProviderTarget(
+                id: id, name: provider.name, host: host, port: port, endpoint: endpoint, trustedIdentity: provider.trustedIdentity)
         }
         let plan = DialPlan(
             routes: routes, policy: DestinationPolicy(denyList: CallSettingsReader.denyList(settings)),

@@ -24,10 +24,12 @@ public struct AccountCommands: Sendable {
         /// Comma-separated prefixes; empty clears.
         public var allowPrefixes: String?
         public var denyPrefixes: String?
+        /// `allow` or `deny` (REFER).
+        public var transfers: String?
 
         public init(name: String? = nil, billing: String? = nil, creditLimit: String? = nil, balance: String? = nil,
                     blockReason: String? = nil, unblock: Bool = false, maxCalls: String? = nil, maxCallDuration: String? = nil,
-                    allowPrefixes: String? = nil, denyPrefixes: String? = nil) {
+                    allowPrefixes: String? = nil, denyPrefixes: String? = nil, transfers: String? = nil) {
             self.name = name
             self.billing = billing
             self.creditLimit = creditLimit
@@ -37,6 +39,7 @@ public struct AccountCommands: Sendable {
             self.maxCalls = maxCalls
             self.maxCallDuration = maxCallDuration
             self.allowPrefixes = allowPrefixes
+            self.transfers = transfers
             self.denyPrefixes = denyPrefixes
         }
     }
@@ -91,6 +94,7 @@ public struct AccountCommands: Sendable {
             ("max call duration", account.maxCallSeconds.map { "\($0) s" } ?? "server limit"),
             ("allowed prefixes", account.allowedPrefixes.isEmpty ? "any" : account.allowedPrefixes.joined(separator: ", ")),
             ("denied prefixes", account.deniedPrefixes.isEmpty ? "none" : account.deniedPrefixes.joined(separator: ", ")),
+            ("transfers", account.allowsTransfers ? "allowed (billed to this account)" : "refused"),
             ("devices", devices.isEmpty ? "none" : devices.map(\.username).joined(separator: ", ")),
             ("created", account.createdAt.iso8601),
         ])
@@ -188,6 +192,15 @@ public struct AccountCommands: Sendable {
         }
         if let text = changes.allowPrefixes { account.allowedPrefixes = try OptionValue.prefixes(text, option: "--allow-prefixes") }
         if let text = changes.denyPrefixes { account.deniedPrefixes = try OptionValue.prefixes(text, option: "--deny-prefixes") }
+        if let text = changes.transfers {
+            let choice: TransferChoice = try OptionValue.choice(text, option: "--transfers")
+            account.allowsTransfers = choice == .allow
+        }
+    }
+
+    /// `--transfers`: whether the account's devices may transfer calls (REFER).
+    enum TransferChoice: String, CaseIterable {
+        case allow, deny
     }
 
     /// Names appear in listings and logs: printable, trimmed, at most 64 characters.
@@ -221,6 +234,7 @@ public struct AccountCommands: Sendable {
             ("maxCallSeconds", .integer(account.maxCallSeconds)),
             ("allowedPrefixes", .array(account.allowedPrefixes.map { .string($0) })),
             ("deniedPrefixes", .array(account.deniedPrefixes.map { .string($0) })),
+            ("allowsTransfers", .bool(account.allowsTransfers)),
             ("devices", .integer(devices)),
             ("createdAt", .string(account.createdAt.iso8601)),
         ])

@@ -10,7 +10,7 @@ enum CallRecordOutput {
         "id", "callID", "startedAt", "ringingAt", "answeredAt", "endedAt", "durationMillis", "billableSeconds",
         "callerKind", "accountId", "deviceId", "callerName", "providerId", "sourceIP", "sourcePort", "transport",
         "userAgent", "fromHeader", "toHeader", "contact", "requestURI", "dialledNumber", "destinationKind", "destination",
-        "attempts", "status", "reason", "cause", "hangupBy", "costMicros", "ratePrefix",
+        "attempts", "status", "reason", "cause", "hangupBy", "costMicros", "ratePrefix", "callerID", "relatedCallID",
     ]
 
     static func csvFields(_ record: CallRecord) -> [String] {
@@ -23,7 +23,7 @@ enum CallRecordOutput {
             record.transport, record.userAgent ?? "", record.fromHeader, record.toHeader, record.contact ?? "",
             record.requestURI, record.dialledNumber, record.destinationKind, record.destination ?? "",
             JSONValue.array(record.attempts.map(json)).serialized(), String(record.status), record.reason, record.cause,
-            record.hangupBy, String(record.costMicros), record.ratePrefix ?? "",
+            record.hangupBy, String(record.costMicros), record.ratePrefix ?? "", record.callerID ?? "", record.relatedCallID ?? "",
         ]
     }
 
@@ -61,6 +61,8 @@ enum CallRecordOutput {
             ("cost", .string(MoneyAmount.format(micros: record.costMicros))),
             ("costMicros", .integer(record.costMicros)),
             ("ratePrefix", .string(record.ratePrefix)),
+            ("callerID", .string(record.callerID)),
+            ("relatedCallID", .string(record.relatedCallID)),
         ])
     }
 

@@ -93,6 +93,7 @@ public struct DeviceCommands: Sendable {
             ("realm", device.realm + (device.realm == session.auth.realm ? "" : " (not the configured realm \(session.auth.realm): set the password again)")),
             ("password", "set (HA1 values only)"),
             ("caller id", device.callerID ?? "-"),
+            ("caller id choice", device.callerIDChoice == .fixed ? "fixed: always its caller id" : "account: its caller id or a DID of its account"),
             ("max contacts", String(device.maxContacts)),
             ("max calls", String(device.maxConcurrentCalls)),
             ("allowed networks", Self.networksText(device)),
@@ -178,7 +179,13 @@ public struct DeviceCommands: Sendable {
     func apply(_ settings: DeviceSettings, to device: inout Device) throws(ManagementError) {
         if let callerID = settings.callerID {
             let text = try OptionValue.headerText(callerID, option: "--caller-id", maximumLength: 64)
+            // It is written into From and P-Asserted-Identity: a telephone number (RFC 3966
+            // digits, an optional leading +, visual separators) or a SIP user part.
+            if !text.isEmpty, let problem = SIPUsername.problem(text) { throw .usage("--caller-id: \(PrintableText.escape(text)): \(problem)") }
             device.callerID = text.isEmpty ? nil : text
+        }
+        if let text = settings.callerIDChoice {
+            device.callerIDChoice = try OptionValue.choice(text, option: "--caller-id-choice")
         }
         if let text = settings.maxContacts {
             device.maxContacts = try OptionValue.integer(text, option: "--max-contacts", in: DeviceSettings.maxContactsRange)
@@ -237,6 +244,7 @@ public struct DeviceCommands: Sendable {
             // password for answering challenges of its realm (RFC 7616 §5.2).
             ("password", .string("set")),
             ("callerID", .string(device.callerID)),
+            ("callerIDChoice", .string(device.callerIDChoice.rawValue)),
             ("maxContacts", .integer(device.maxContacts)),
             ("maxCalls", .integer(device.maxConcurrentCalls)),
             ("allowedNetworks", .array(device.allowedNetworks.map { .string($0) })),

@@ -4,6 +4,8 @@ public struct DeviceSettings: Sendable, Equatable {
     /// An account name or id.
     public var account: String?
     public var callerID: String?
+    /// `account` or `fixed`.
+    public var callerIDChoice: String?
     public var maxContacts: String?
     public var allowedNetworks: [String]
     public var clearAllowedNetworks: Bool
@@ -13,10 +15,11 @@ public struct DeviceSettings: Sendable, Equatable {
 
     public init(
         account: String? = nil, callerID: String? = nil, maxContacts: String? = nil, allowedNetworks: [String] = [],
-        clearAllowedNetworks: Bool = false, maxCalls: String? = nil, aliases: String? = nil
+        clearAllowedNetworks: Bool = false, maxCalls: String? = nil, aliases: String? = nil, callerIDChoice: String? = nil
     ) {
         self.account = account
         self.callerID = callerID
+        self.callerIDChoice = callerIDChoice
         self.maxContacts = maxContacts
         self.allowedNetworks = allowedNetworks
         self.clearAllowedNetworks = clearAllowedNetworks

@@ -51,6 +51,7 @@ public struct ProviderCommands: Sendable {
             ("tech prefix", provider.techPrefix.isEmpty ? "-" : provider.techPrefix),
             ("identification", provider.identification.rawValue),
             ("enabled", provider.enabled ? "yes" : "no"),
+            ("trusted identity", provider.trustedIdentity ? "yes: P-Asserted-Identity sent to it and believed from it" : "no"),
         ]
         if provider.identification == .registration {
             fields += [
@@ -127,6 +128,10 @@ public struct ProviderCommands: Sendable {
         }
         if let callID = settings.registerCallID { provider.registerCallID = try OptionValue.choice(callID, option: "--register-call-id") }
         if let enabled = settings.enabled { provider.enabled = enabled }
+        if let text = settings.trustedIdentity {
+            let choice: YesNo = try OptionValue.choice(text, option: "--trusted-identity")
+            provider.trustedIdentity = choice == .yes
+        }
 
         guard provider.identification == .registration else {
             if settings.registerUsername != nil || settings.registerRealm != nil || source != nil {
@@ -196,6 +201,7 @@ public struct ProviderCommands: Sendable {
             ("techPrefix", .string(provider.techPrefix)),
             ("identification", .string(provider.identification.rawValue)),
             ("enabled", .bool(provider.enabled)),
+            ("trustedIdentity", .bool(provider.trustedIdentity)),
             ("registerUsername", .string(provider.registerUsername)),
             ("registerRealm", .string(provider.registerRealm)),
             // Whether a password is set, never its HA1 values (RFC 7616 §5.2).
@@ -205,4 +211,9 @@ public struct ProviderCommands: Sendable {
             ("createdAt", .string(provider.createdAt.iso8601)),
         ])
     }
+}
+
+/// A yes-or-no option value.
+enum YesNo: String, CaseIterable {
+    case yes, no
 }

@@ -14,11 +14,13 @@ public struct ProviderSettings: Sendable, Equatable {
     public var registerExpires: String?
     public var registerCallID: String?
     public var enabled: Bool?
+    /// `yes` or `no`: in the RFC 3325 trust domain.
+    public var trustedIdentity: String?
 
     public init(
         name: String? = nil, hosts: [String] = [], port: String? = nil, transport: String? = nil, techPrefix: String? = nil,
         identification: String? = nil, registerUsername: String? = nil, registerRealm: String? = nil,
-        registerExpires: String? = nil, registerCallID: String? = nil, enabled: Bool? = nil
+        registerExpires: String? = nil, registerCallID: String? = nil, enabled: Bool? = nil, trustedIdentity: String? = nil
     ) {
         self.name = name
         self.hosts = hosts
@@ -31,6 +33,7 @@ public struct ProviderSettings: Sendable, Equatable {
         self.registerExpires = registerExpires
         self.registerCallID = registerCallID
         self.enabled = enabled
+        self.trustedIdentity = trustedIdentity
     }
 
     /// RFC 3261 §10.2.1.1 leaves the duration to the client; under a minute floods the

@@ -29,6 +29,8 @@ public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     public var allowedPrefixes: [String]
     /// Number prefixes its calls may not reach.
     public var deniedPrefixes: [String]
+    /// Its devices may transfer calls (REFER); the transferred calls are billed to it.
+    public var allowsTransfers: Bool
 
     public init(name: String, createdAt: Date) {
         self.name = name
@@ -40,6 +42,7 @@ public struct Account: Codable, Sendable, Equatable, FetchableRecord, MutablePer
         self.maxConcurrentCalls = 10
         self.allowedPrefixes = []
         self.deniedPrefixes = []
+        self.allowsTransfers = false
     }
 
     public static let databaseTableName = "account"

@@ -56,6 +56,10 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var costMicros: Int64
     /// The rate prefix the cost was computed with.
     public var ratePrefix: String?
+    /// The call this one came from (the call a transfer was made in).
+    public var relatedCallID: String?
+    /// The caller ID the switch presented for the caller (its asserted identity).
+    public var callerID: String?
 
     public init(
         callID: String, startedAt: Date, ringingAt: Date? = nil, answeredAt: Date? = nil, endedAt: Date,
@@ -64,7 +68,7 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
         transport: String, userAgent: String? = nil, fromHeader: String, toHeader: String, contact: String? = nil,
         requestURI: String, dialledNumber: String, destinationKind: String, destination: String? = nil,
         attempts: [CallAttempt] = [], status: Int, reason: String, cause: String, hangupBy: String,
-        costMicros: Int64 = 0, ratePrefix: String? = nil
+        costMicros: Int64 = 0, ratePrefix: String? = nil, relatedCallID: String? = nil, callerID: String? = nil
     ) {
         self.callID = callID
         self.startedAt = startedAt
@@ -96,6 +100,8 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
         self.hangupBy = hangupBy
         self.costMicros = costMicros
         self.ratePrefix = ratePrefix
+        self.relatedCallID = relatedCallID
+        self.callerID = callerID
     }
 
     public static let databaseTableName = "cdr"

@@ -10,7 +10,10 @@ public struct Device: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     public var realm: String
     public var ha1MD5: String
     public var ha1SHA256: String
+    /// The number it presents to providers (RFC 3325 asserted identity).
     public var callerID: String?
+    /// What it may present instead of its caller ID.
+    public var callerIDChoice: CallerIDChoice
     public var maxContacts: Int
     /// CIDR networks the device may register and call from; empty means anywhere.
     public var allowedNetworks: [String]
@@ -31,7 +34,16 @@ public struct Device: Codable, Sendable, Equatable, FetchableRecord, MutablePers
         self.allowedNetworks = []
         self.maxConcurrentCalls = 2
         self.aliases = []
+        self.callerIDChoice = .account
         self.createdAt = createdAt
+    }
+
+    public enum CallerIDChoice: String, Codable, Sendable, CaseIterable {
+        /// Its caller ID, or any DID of its account it asks for (From or
+        /// P-Preferred-Identity).
+        case account
+        /// Always its caller ID.
+        case fixed
     }
 
     public static let databaseTableName = "device"

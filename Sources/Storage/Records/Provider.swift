@@ -43,6 +43,8 @@ public struct Provider: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     public var registerExpires: Int
     public var registerCallID: RegisterCallID
     public var enabled: Bool
+    /// In the RFC 3325 trust domain: P-Asserted-Identity is accepted from it and sent to it.
+    public var trustedIdentity: Bool
     public var createdAt: Date
 
     /// A provider identified by IP on any port over UDP, enabled.
@@ -56,6 +58,7 @@ public struct Provider: Codable, Sendable, Equatable, FetchableRecord, MutablePe
         self.registerExpires = 3_600
         self.registerCallID = .keep
         self.enabled = true
+        self.trustedIdentity = true
         self.createdAt = createdAt
     }
 

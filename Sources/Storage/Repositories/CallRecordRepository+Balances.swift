@@ -2,13 +2,18 @@ import GRDB
 
 extension AppDatabase {
     /// `insert(_:)`, and the balances of `accounts` as that same transaction left them: the
-    /// server's ledger takes them as the truth once the charges are in.
+    /// server's ledger takes them as the truth once the charges are in. An answered call's
+    /// live-call row goes in the same transaction.
     public func insertCharging(_ records: [CallRecord], accounts: [Int64]) throws -> [Int64: Int64] {
         guard !records.isEmpty else { return [:] }
         return try writer.write { db in
             for record in records {
                 var record = record
                 try record.insert(db)
+                // The call is over: it is no longer live (nothing to close after a crash).
+                if record.answeredAt != nil {
+                    try db.execute(sql: "DELETE FROM liveCall WHERE callID = ?", arguments: [record.callID])
+                }
                 if let accountId = record.accountId, record.costMicros != 0 {
                     try db.execute(
                         sql: "UPDATE account SET balanceMicros = balanceMicros - ? WHERE id = ?",

@@ -13,10 +13,23 @@ public struct DeviceCredentials: Sendable, Equatable {
     public var maxContacts: Int
     /// Networks the device may register and call from; empty means anywhere.
     public var allowedNetworks: [IPNetwork]
+    /// The number it presents to providers; nil: a DID of its own, or of its account.
+    public var callerID: String?
+    /// Whether it may present any DID of its account instead of its caller ID.
+    public var callerIDChoice: CallerIDChoice
+
+    /// What a device may present as its number (RFC 3325 asserted identity).
+    public enum CallerIDChoice: String, Sendable, Equatable {
+        /// Its caller ID, or any DID of its account it asks for (From or
+        /// P-Preferred-Identity).
+        case account
+        /// Always its caller ID.
+        case fixed
+    }
 
     public init(
         id: Int64, accountId: Int64, username: String, realm: String, ha1MD5: String, ha1SHA256: String,
-        maxContacts: Int = 3, allowedNetworks: [IPNetwork] = []
+        maxContacts: Int = 3, allowedNetworks: [IPNetwork] = [], callerID: String? = nil, callerIDChoice: CallerIDChoice = .account
     ) {
         self.id = id
         self.accountId = accountId
@@ -26,6 +39,8 @@ public struct DeviceCredentials: Sendable, Equatable {
         self.ha1SHA256 = ha1SHA256
         self.maxContacts = maxContacts
         self.allowedNetworks = allowedNetworks
+        self.callerID = callerID
+        self.callerIDChoice = callerIDChoice
     }
 
     /// Whether a request from `ip` (raw bytes) may use this device.

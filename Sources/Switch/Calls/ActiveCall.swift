@@ -12,6 +12,9 @@ public struct ActiveCall: Sendable {
     /// From and To as the caller sent them (To without the callee's tag).
     public var callerFrom: String
     public var callerTo: String
+    /// The From the callee saw when the switch presented the caller otherwise (RFC 3325);
+    /// nil: the caller's own.
+    public var forwardedFrom: String?
     /// The caller's Contact URI: where the switch sends its own BYE.
     public var callerTarget: String?
     /// The highest CSeq the caller has used in the dialog (its INVITE's at first), and the

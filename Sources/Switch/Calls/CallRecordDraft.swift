@@ -63,6 +63,8 @@ public struct CallRecordDraft: Sendable, Equatable {
     public var ratePrefix: String?
     /// The call this one came from: the call a transfer (REFER) was made in.
     public var relatedCallID: String?
+    /// The number the switch presented for the caller (its asserted identity).
+    public var callerID: String?
 
     public init(
         callID: String, startedAt: Int64, callerKind: CallerKind, sourceIP: String, sourcePort: Int, transport: String,

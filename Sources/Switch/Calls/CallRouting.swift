@@ -33,13 +33,16 @@ public struct CallRouting: Sendable {
         public var port: Int
         /// The resolved address; nil when the host does not resolve (the attempt fails over).
         public var endpoint: CallEndpoint?
+        /// In the RFC 3325 trust domain: it gets P-Asserted-Identity.
+        public var trustedIdentity: Bool
 
-        public init(id: Int64, name: String, host: String, port: Int, endpoint: CallEndpoint?) {
+        public init(id: Int64, name: String, host: String, port: Int, endpoint: CallEndpoint?, trustedIdentity: Bool = true) {
             self.id = id
             self.name = name
             self.host = host
             self.port = port
             self.endpoint = endpoint
+            self.trustedIdentity = trustedIdentity
         }
     }
 

@@ -13,6 +13,10 @@ public final class CallerDirectory: Sendable {
     public let dids: [String: Int64]
     /// Devices' other extensions: alias → username.
     public let aliases: [String: String]
+    /// The DIDs of each account (of all its devices), sorted.
+    public let accountDIDs: [Int64: [String]]
+    /// The DIDs of each device, sorted.
+    public let deviceDIDs: [Int64: [String]]
 
     public init(
         devices: [DeviceCredentials] = [], providers: [ProviderEndpoint] = [], dids: [String: Int64] = [:], aliases: [String: String] = [:]
@@ -21,10 +25,19 @@ public final class CallerDirectory: Sendable {
         byName.reserveCapacity(devices.count)
         for device in devices { byName[device.username] = device }
         self.devices = byName
-        self.devicesById = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byId = Dictionary(devices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.devicesById = byId
         self.providers = ProviderMatcher(providers)
         self.dids = dids
         self.aliases = aliases
+        var byAccount: [Int64: [String]] = [:]
+        var byDevice: [Int64: [String]] = [:]
+        for (number, deviceId) in dids {
+            byDevice[deviceId, default: []].append(number)
+            if let accountId = byId[deviceId]?.accountId { byAccount[accountId, default: []].append(number) }
+        }
+        self.accountDIDs = byAccount.mapValues { $0.sorted() }
+        self.deviceDIDs = byDevice.mapValues { $0.sorted() }
     }
 
     public func device(username: String) -> DeviceCredentials? { devices[username] }

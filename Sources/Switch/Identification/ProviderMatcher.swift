@@ -9,13 +9,16 @@ public struct ProviderEndpoint: Sendable, Equatable {
     /// nil: any source port.
     public var port: Int?
     public var transport: SIPTransportKind
+    /// In the RFC 3325 trust domain: its P-Asserted-Identity is believed.
+    public var trustedIdentity: Bool
 
-    public init(providerId: Int64, name: String, addresses: [[UInt8]], port: Int?, transport: SIPTransportKind) {
+    public init(providerId: Int64, name: String, addresses: [[UInt8]], port: Int?, transport: SIPTransportKind, trustedIdentity: Bool = true) {
         self.providerId = providerId
         self.name = name
         self.addresses = addresses
         self.port = port
         self.transport = transport
+        self.trustedIdentity = trustedIdentity
     }
 }
 
@@ -23,9 +26,11 @@ public struct ProviderEndpoint: Sendable, Equatable {
 /// dictionary lookup by address.
 public struct ProviderMatcher: Sendable {
     private var byAddress: [[UInt8]: [ProviderEndpoint]] = [:]
+    private var byId: [Int64: ProviderEndpoint] = [:]
 
     public init(_ providers: [ProviderEndpoint]) {
         for provider in providers {
+            byId[provider.providerId] = provider
             for address in provider.addresses {
                 byAddress[address, default: []].append(provider)
             }
@@ -33,6 +38,9 @@ public struct ProviderMatcher: Sendable {
     }
 
     public var isEmpty: Bool { byAddress.isEmpty }
+
+    /// The provider with this id.
+    public func provider(id: Int64) -> ProviderEndpoint? { byId[id] }
 
     /// Every provider address (4 or 16 bytes).
     public var addresses: [[UInt8]] { Array(byAddress.keys) }

@@ -33,6 +33,7 @@ public enum ProxyMessages {
             case .via, .route, .maxForwards, .contentLength: continue
             case .proxyAuthorization where removeProxyCredentials: continue
             case .from where edits.from != nil: try message.append(.from, edits.from!)
+            case .to where edits.to != nil: try message.append(.to, edits.to!)
             default:
                 guard !edits.removes(header) else { continue }
                 try message.append(header.rawName, header.unfoldedValue)
@@ -46,7 +47,9 @@ public enum ProxyMessages {
     /// A response as forwarded upstream: the proxy's own (top) Via removed (§16.7 step 3);
     /// the status changed when the proxy must not pass it on as it is (a 503 becomes 500,
     /// §16.7 step 6).
-    public static func forwardResponse(_ response: inout SIPMessage, statusCode: Int? = nil) throws(SIPSerializationError) -> ByteBuffer {
+    /// `from`, when given, replaces the From value: the caller gets back the From it sent
+    /// when the switch presented it otherwise (`HeaderEdits.from`).
+    public static func forwardResponse(_ response: inout SIPMessage, statusCode: Int? = nil, from: String? = nil) throws(SIPSerializationError) -> ByteBuffer {
         let received = response.statusCode ?? 500
         let code = statusCode ?? received
         var message = code == received
@@ -58,6 +61,7 @@ public enum ProxyMessages {
         for header in response.headers {
             switch header.name {
             case .via, .contentLength: continue
+            case .from where from != nil: try message.append(.from, from!)
             default: try message.append(header.rawName, header.unfoldedValue)
             }
         }
@@ -107,8 +111,9 @@ public struct HeaderEdits: Sendable {
     public var removed: Set<SIPHeaderName> = []
     /// Extension header fields taken out, by lower-case name (`remote-party-id`).
     public var removedExtensions: Set<String> = []
-    /// The From value sent instead of the received one.
+    /// The From and To values sent instead of the received ones (the same tags).
     public var from: String?
+    public var to: String?
     public var added: [(name: SIPHeaderName, value: String)] = []
 
     public init() {}

@@ -9,14 +9,17 @@ struct LegTarget: Sendable {
     var requestURI: String
     /// For an outbound call: the provider and the number it receives.
     var provider: (id: Int64, name: String, number: String)?
+    /// The provider is in the RFC 3325 trust domain.
+    var providerTrusted = false
 }
 
 /// One forwarded copy of an INVITE (a fork, or one provider attempt; RFC 3261 §16.6).
 struct ProxyLeg: Sendable {
     var clientID: TransactionID
     var target: LegTarget
-    /// What a CANCEL of this leg repeats (§9.1).
+    /// What a CANCEL of this leg repeats (§9.1): its Via and the From it was sent with.
     var via: String
+    var from: String
     var started: SIPInstant
     var heardFrom = false
     var finalStatus: Int?
@@ -35,6 +38,8 @@ struct ProxyForwarding: Sendable {
     var to: String
     var cseq: UInt32
     var maxForwards: Int
+    /// Who the caller is presented as (RFC 3325).
+    var identity = CallerIdentity(asserted: nil, trustedAssertion: nil, privacy: false)
     var removeProxyCredentials: Bool
     var legs: [ProxyLeg] = []
     /// Providers not yet tried, in order.

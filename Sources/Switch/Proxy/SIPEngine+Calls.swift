@@ -111,7 +111,8 @@ extension SIPEngine {
                 guard let provider = routing.providers[attempt.providerId] else { continue }
                 let uri = "sip:\(attempt.number)@\(Self.uriHost(provider.host)):\(provider.port)"
                 if let endpoint = provider.endpoint {
-                    targets.append(LegTarget(endpoint: endpoint, requestURI: uri, provider: (provider.id, provider.name, attempt.number)))
+                    targets.append(LegTarget(
+                        endpoint: endpoint, requestURI: uri, provider: (provider.id, provider.name, attempt.number), providerTrusted: provider.trustedIdentity))
                 } else {
                     record.attempts.append(.init(providerId: provider.id, providerName: provider.name, number: attempt.number, status: nil, reason: "host does not resolve", startedAt: now))
                 }
@@ -181,6 +182,9 @@ extension SIPEngine {
             refuse(403, "Forbidden - account blocked", .accountBlocked, &request)
             return
         }
+        let provider: ProviderEndpoint? = if case .provider(let provider) = caller { provider } else { nil }
+        let identity = CallerIdentity.of(&request, payer: payer, provider: provider, directory: directory)
+        calls.registry.update(record.callID) { $0.record.callerID = identity.asserted }
         // §16.2: 100 at once, so the caller stops retransmitting while the legs are tried.
         respond(id, answer: LocalResponder.Answer(statusCode: 100), to: &request, peer: peer)
         let maxForwards = ((try? request.maxForwards()) ?? nil).map { $0 - 1 } ?? ProxyMessages.defaultMaxForwards
@@ -188,6 +192,7 @@ extension SIPEngine {
             serverID: id, callID: record.callID, request: request, peer: peer, from: call.callerFrom, to: call.callerTo,
             cseq: call.callerCSeq, maxForwards: maxForwards, removeProxyCredentials: true,
             ringDeadline: clock().advanced(byMilliseconds: Int64(calls.configuration.ringTimeoutSeconds) * 1000))
+        forwarding.identity = identity
         if record.destinationKind == .provider {
             // Providers one after another (failover); devices all at once (parallel forking).
             forwarding.pending = Array(targets.dropFirst())

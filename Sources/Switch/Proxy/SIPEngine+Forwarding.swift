@@ -35,12 +35,13 @@ extension SIPEngine {
         if ownOut != ownIn || inbound.transport != target.endpoint.transport {
             recordRoutes.append(Self.recordRoute(ownIn, transport: inbound.transport))
         }
+        let edits = forwarding.identity.edits(towardProvider: target.provider != nil ? target.providerTrusted : nil, host: ownOut, from: &forwarding.request)
         let bytes: ByteBuffer
         let sent: SIPMessage
         do {
             bytes = try ProxyMessages.forward(
                 &forwarding.request, requestURI: target.requestURI, via: via, recordRoutes: recordRoutes, routes: [],
-                maxForwards: forwarding.maxForwards, removeProxyCredentials: forwarding.removeProxyCredentials)
+                maxForwards: forwarding.maxForwards, removeProxyCredentials: forwarding.removeProxyCredentials, edits: edits)
             sent = try SIPMessage(parsing: bytes, framing: .datagram, limits: configuration.limits)
         } catch {
             logger.debug("request not forwarded", metadata: ["call_id": "\(SafeText.escape(forwarding.callID))", "reason": "\(error)"])
@@ -59,7 +60,7 @@ extension SIPEngine {
             advanceAfterFailure(serverID)
             return
         }
-        forwarding.legs.append(ProxyLeg(clientID: output.id, target: target, via: via, started: now))
+        forwarding.legs.append(ProxyLeg(clientID: output.id, target: target, via: via, from: edits.from ?? forwarding.from, started: now))
         proxy.forwardings[serverID] = forwarding
         proxy.legOwners[output.id] = serverID
         if target.provider != nil {
@@ -210,7 +211,8 @@ extension SIPEngine {
 
     /// Passes a response up through the INVITE's server transaction.
     func forwardUpstream(_ serverID: TransactionID, response: inout SIPMessage, final: Bool) {
-        guard let status = response.statusCode, let bytes = try? ProxyMessages.forwardResponse(&response) else { return }
+        let from = proxy.forwardings[serverID]?.from
+        guard let status = response.statusCode, let bytes = try? ProxyMessages.forwardResponse(&response, from: from) else { return }
         if final {
             proxy.forwardings[serverID]?.finalSent = true
             countAnswer(status)
@@ -225,7 +227,7 @@ extension SIPEngine {
     /// A 2xx after the first goes straight to the caller, past the server transaction.
     func forwardStateless2xx(_ serverID: TransactionID, response: inout SIPMessage) {
         guard let replies = table.context(of: serverID)?.replies,
-            let bytes = try? ProxyMessages.forwardResponse(&response)
+            let bytes = try? ProxyMessages.forwardResponse(&response, from: proxy.forwardings[serverID]?.from)
         else { return }
         if let status = response.statusCode { metrics?.responseSent(status: status) }
         sendProxied(bytes, by: replies)
@@ -243,6 +245,7 @@ extension SIPEngine {
             call.calleeTarget = target ?? leg.target.requestURI
             call.callee = leg.target.endpoint
             call.calleeProviderId = leg.target.provider?.id
+            if leg.from != call.callerFrom { call.forwardedFrom = leg.from }
             if let provider = leg.target.provider {
                 call.record.destination = provider.name
                 if let index = call.record.attempts.lastIndex(where: { $0.providerId == provider.id && $0.status == nil }) {
@@ -291,7 +294,7 @@ extension SIPEngine {
 
     private func sendCancel(_ leg: ProxyLeg, forwarding: ProxyForwarding) {
         guard let bytes = try? ProxyMessages.cancel(
-            requestURI: leg.target.requestURI, via: leg.via, from: forwarding.from, to: forwarding.to, callID: forwarding.callID,
+            requestURI: leg.target.requestURI, via: leg.via, from: leg.from, to: forwarding.to, callID: forwarding.callID,
             cseq: forwarding.cseq, routes: []),
             let cancel = try? SIPMessage(parsing: bytes, framing: .datagram, limits: configuration.limits),
             let replies = table.context(of: leg.clientID)?.replies

@@ -74,6 +74,15 @@ extension SIPEngine {
                 proxy.byeTimeouts.add(callID, at: clock().advanced(byMilliseconds: Self.byeTimeoutMilliseconds))
             }
         }
+        // The caller as each side knows it (RFC 3325: the switch may have presented it
+        // otherwise), and no identity header a party cannot vouch for.
+        if let forwardedFrom = call.forwardedFrom {
+            if side == .caller { edits.from = forwardedFrom } else { edits.to = call.callerFrom }
+        }
+        if !isTrustedProvider(call, side: side) {
+            edits.removed.formUnion(CallerIdentity.removedHeaders)
+            edits.removedExtensions.formUnion(CallerIdentity.removedExtensions)
+        }
         // §16.4: the proxy's own Route values (one, or two when it double record-routed)
         // are taken off; whatever follows stays for the next hop.
         let routes = ((try? request.routes()) ?? []).map(\.text.string)
@@ -114,6 +123,13 @@ extension SIPEngine {
         if let endpoint = call.endpoint(of: side), endpoint.transport == peer.transport, endpoint.address == peer.remote { return true }
         guard let providerId = call.providerId(of: side), let directory = callers?.directory.directory else { return false }
         return directory.provider(ip: peer.remote.rawIPBytes, port: peer.remote.port ?? 0, transport: peer.transport)?.providerId == providerId
+    }
+
+    /// Whether `side` is a provider in the RFC 3325 trust domain.
+    private func isTrustedProvider(_ call: ActiveCall, side: HangupSide) -> Bool {
+        guard let providerId = call.providerId(of: side) else { return false }
+        if side == .callee { return calls?.routing.providers[providerId]?.trustedIdentity ?? false }
+        return callers?.directory.directory.providers.provider(id: providerId)?.trustedIdentity ?? false
     }
 
     /// A message that claims to be what it cannot be: a security event for the Guard.
@@ -223,7 +239,8 @@ extension SIPEngine {
         let callerFrom = call.callerFrom
         let calleeTo = call.callerTo + (call.calleeTag.map { ";tag=\($0)" } ?? "")
         if let callee = call.callee, let target = call.calleeTarget {
-            sendBye(to: callee, requestURI: target, from: callerFrom, to: calleeTo, callID: callID, cseq: cseqs.caller, reason: reason)
+            // The caller as the callee knows it (the identity the switch presented).
+            sendBye(to: callee, requestURI: target, from: call.forwardedFrom ?? callerFrom, to: calleeTo, callID: callID, cseq: cseqs.caller, reason: reason)
         }
         if let target = call.callerTarget {
             sendBye(to: call.caller, requestURI: target, from: calleeTo, to: callerFrom, callID: callID, cseq: cseqs.callee, reason: reason)

@@ -32,6 +32,10 @@ struct AccountCommand: ParsableCommand {
             name: .customLong("deny-prefixes"),
             help: ArgumentHelp("Comma-separated number prefixes its calls may not reach (empty: none).", valueName: "list"))
         var denyPrefixes: String?
+        @Option(
+            name: .customLong("transfers"),
+            help: ArgumentHelp("allow or deny (the default): whether its devices may transfer calls (REFER); a transferred call is billed to this account.", valueName: "allow|deny"))
+        var transfers: String?
 
         func apply(to changes: AccountCommands.Changes) -> AccountCommands.Changes {
             var changes = changes
@@ -39,6 +43,7 @@ struct AccountCommand: ParsableCommand {
             changes.maxCallDuration = maxCallDuration
             changes.allowPrefixes = allowPrefixes
             changes.denyPrefixes = denyPrefixes
+            changes.transfers = transfers
             return changes
         }
     }

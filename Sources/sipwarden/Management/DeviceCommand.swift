@@ -18,8 +18,14 @@ struct DeviceCommand: ParsableCommand {
 
     /// The limits and networks shared by add and set.
     struct SettingOptions: ParsableArguments {
-        @Option(name: .customLong("caller-id"), help: ArgumentHelp("The caller ID of its calls (empty to clear).", valueName: "text"))
+        @Option(
+            name: .customLong("caller-id"),
+            help: ArgumentHelp("The number presented for its calls to providers (empty to clear: a DID of its own or of its account).", valueName: "number"))
         var callerID: String?
+        @Option(
+            name: .customLong("caller-id-choice"),
+            help: ArgumentHelp("account (default): it may present its caller ID or any DID of its account; fixed: always its caller ID.", valueName: "account|fixed"))
+        var callerIDChoice: String?
         @Option(name: .customLong("max-contacts"), help: ArgumentHelp("Contacts it may register at once, 1-100 (3 for a new device).", valueName: "n"))
         var maxContacts: String?
         @Option(
@@ -36,7 +42,7 @@ struct DeviceCommand: ParsableCommand {
         func settings(account: String?, clearAllowedNetworks: Bool = false) -> DeviceSettings {
             DeviceSettings(
                 account: account, callerID: callerID, maxContacts: maxContacts, allowedNetworks: allowedNetworks,
-                clearAllowedNetworks: clearAllowedNetworks, maxCalls: maxCalls, aliases: aliases)
+                clearAllowedNetworks: clearAllowedNetworks, maxCalls: maxCalls, aliases: aliases, callerIDChoice: callerIDChoice)
         }
     }
 

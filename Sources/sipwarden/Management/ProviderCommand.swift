@@ -46,12 +46,16 @@ struct ProviderCommand: ParsableCommand {
         var registerExpires: String?
         @Option(name: .customLong("register-call-id"), help: ArgumentHelp("keep (default) or new: the Call-ID of refreshes.", valueName: "keep|new"))
         var registerCallID: String?
+        @Option(
+            name: .customLong("trusted-identity"),
+            help: ArgumentHelp("yes (default) or no: whether it is in the RFC 3325 trust domain (gets P-Asserted-Identity, and its own is believed).", valueName: "yes|no"))
+        var trustedIdentity: String?
 
         func settings(name: String? = nil, enabled: Bool?) -> ProviderSettings {
             ProviderSettings(
                 name: name, hosts: host, port: port, transport: transport, techPrefix: techPrefix, identification: identification,
                 registerUsername: registerUsername, registerRealm: registerRealm, registerExpires: registerExpires,
-                registerCallID: registerCallID, enabled: enabled)
+                registerCallID: registerCallID, enabled: enabled, trustedIdentity: trustedIdentity)
         }
     }
 

@@ -70,7 +70,7 @@ struct SwitchRig {
             directory: CallerDirectoryHolder(CallerDirectory(
                 devices: devices,
                 providers: [ProviderEndpoint(providerId: 5, name: "carrier", addresses: [[127, 0, 0, 9]], port: nil, transport: .udp)],
-                dids: ["+441234567": 2])),
+                dids: ["+441234567": 2, "+442000000": 1])),
             events: events, wallClock: { clock.milliseconds })
         callers.registrar.load([Binding(
             deviceId: 2, contact: "sip:bob@127.0.0.3:5070", qThousandths: nil, expiresAt: clock.milliseconds + 3_600_000, callID: "r",

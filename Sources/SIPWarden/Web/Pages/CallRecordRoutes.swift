@@ -132,10 +132,11 @@ struct CallRecordRoutes: Sendable {
             field("Dialled", record.dialledNumber, mono: true), field("Destination", record.destinationKind + (record.destination.map { " " + $0 } ?? "")),
             field("Result", "\(record.status) \(record.reason)"), field("Cause", record.cause), field("Hung up by", record.hangupBy),
             field("Cost", MoneyAmount.format(micros: record.costMicros)), field("Rate prefix", record.ratePrefix),
+            field("Transferred from", record.relatedCallID, mono: true),
         ]
         let originator: [[String: Any]] = [
             field("Caller", CallRecordOutput.caller(record)), field("Caller kind", record.callerKind),
-            field("Source", CallRecordOutput.source(record), mono: true), field("Transport", record.transport),
+            field("Caller ID presented", record.callerID, mono: true), field("Source", CallRecordOutput.source(record), mono: true), field("Transport", record.transport),
             field("User-Agent", record.userAgent, mono: true), field("From", record.fromHeader, mono: true), field("To", record.toHeader, mono: true),
             field("Contact", record.contact, mono: true), field("Request-URI", record.requestURI, mono: true),
         ]
