@@ -443,11 +443,13 @@ struct GuardEngineTests {
             var engine = GuardEngine.make {
                 $0.jails = [Jail(name: "steep", weights: [.scannerDetected: 1], threshold: 1, window: 60, ban: 600, escalation: 2)]
             }
-            // banDuration(offense: 101) overflows: the ban is permanent.
+            // banDuration(offense: 101) overflows: the ban is permanent (over TCP: a single UDP
+            // packet never earns a permanent ban).
             engine.restoreOffenses([network("203.0.113.5"): 100])
-            let decision = engine.hit(.scannerDetected, at: TestClock.start)
+            let start = TestClock.start, later = TestClock.at(365 * 86_400)
+            let decision = engine.record(Events.make(.scannerDetected, at: start, transport: "tcp"), now: start)
             precondition(decision.bans.count == 1)
-            precondition(engine.hit(.scannerDetected, at: TestClock.at(365 * 86_400)).ignored == .alreadyBanned)
+            precondition(engine.record(Events.make(.scannerDetected, at: later, transport: "tcp"), now: later).ignored == .alreadyBanned)
         }
     }
 

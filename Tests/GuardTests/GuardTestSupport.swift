@@ -67,6 +67,14 @@ struct DefaultJailFigures: Sendable, CustomTestStringConvertible {
     /// Seconds of the first ban; nil: permanent.
     var ban: Int?
 
+    /// Seconds of the first ban the engine gives a source on `events` UDP events: a ban on a
+    /// single packet (which may be spoofed) is never permanent and lasts at most an hour
+    /// (`guard.single_packet_ban`); a flood report stands for many packets.
+    var banOnUDP: Int? {
+        guard events == 1, kind != .requestFlood else { return ban }
+        return min(ban ?? 3_600, 3_600)
+    }
+
     var testDescription: String { jail }
 
     static let all: [DefaultJailFigures] = [

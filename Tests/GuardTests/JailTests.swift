@@ -70,7 +70,7 @@ struct JailTests {
         #expect(ban.jail == figures.jail)
         #expect(ban.network == network(Self.source))
         #expect(ban.start == now)
-        #expect(ban.expiry == figures.ban.map { now.addingTimeInterval(TimeInterval($0)) })
+        #expect(ban.expiry == figures.banOnUDP.map { now.addingTimeInterval(TimeInterval($0)) })
         #expect(ban.offense == 1)
         #expect(engine.statistics[figures.jail]?.figures == [figures.events, 1, 0])
     }

@@ -29,6 +29,7 @@ struct AppDatabaseTests {
                 "v6 device aliases",
                 "v7 timed account blocks, action log, online samples, API keys",
                 "v8 console users and sessions",
+                "v9 transfers, caller IDs, live calls",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }

@@ -19,6 +19,12 @@ public struct GuardConfiguration: Sendable, Equatable {
     /// How long a successful authentication gives a source headroom, in seconds.
     public var headroomAfterAuth = 600
     public var deviceLock = DeviceLockSettings()
+    /// A ban decided on a single UDP event is never permanent, whatever its jail says: its
+    /// source may be spoofed (one forged packet must not lock a carrier or a customer out
+    /// for good). It lasts at most this many seconds the first time...
+    public var singlePacketBan = 3_600
+    /// ...and doubles for each repeat, up to this many seconds.
+    public var singlePacketMaxBan = 86_400
 
     public init() {}
 

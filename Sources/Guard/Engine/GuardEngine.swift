@@ -111,7 +111,12 @@ public struct GuardEngine: Sendable {
 
     private func banOrder(jail: Jail, jailIndex: Int, network: GuardNetwork, state: SourceState, threshold: Int, headroom: Bool, now: Date) -> BanOrder {
         let offense = (offenses[network]?.count ?? 0) + 1
-        let duration = jail.banDuration(offense: offense)
+        var duration = jail.banDuration(offense: offense)
+        // One UDP event proves nothing about its source address (it may be spoofed): such a
+        // ban is never permanent, and short. A connection's source answered a handshake.
+        let countedEvents = state.evidence.filter { (jail.weights[$0.event.kind] ?? 0) > 0 }
+        let onePacket = countedEvents.count == 1 && countedEvents[0].event.source.transport == "udp" && countedEvents[0].event.kind != .requestFlood
+        if onePacket { duration = singlePacketDuration(offense: offense, jail: duration) }
         let counted = state.counters[jailIndex]?.weightsByKind() ?? [:]
         let parts = counted.sorted { $0.key < $1.key }.map { "\(Self.kinds[Int($0.key)].rawValue) ×\($0.value)" }
         var reason = "\(state.counters[jailIndex]?.sum ?? threshold) of \(threshold)"
@@ -129,6 +134,15 @@ public struct GuardEngine: Sendable {
             network: network, jail: jail.name, reason: reason,
             evidence: evidence.map { Evidence(event: $0.event, weight: jail.weights[$0.event.kind] ?? 0) }, start: now,
             expiry: duration.map { now.addingTimeInterval(TimeInterval($0)) }, offense: offense)
+    }
+
+    /// A one-packet ban: the jail's duration, but at most `singlePacketBan` doubled per
+    /// repeat up to `singlePacketMaxBan`; never permanent.
+    private func singlePacketDuration(offense: Int, jail: Int?) -> Int {
+        var cap = configuration.singlePacketBan
+        for _ in 1..<max(1, min(offense, 64)) where cap < configuration.singlePacketMaxBan { cap *= 2 }
+        cap = min(cap, configuration.singlePacketMaxBan)
+        return jail.map { min($0, cap) } ?? cap
     }
 
     // MARK: - What the executor tells the engine

@@ -64,6 +64,9 @@ public final class IngressFilter: Sendable {
         var bans = NetworkMap<BanEntry>()
         var trusted = NetworkMap<Bool>()
         var headroom = Set<AddressKey>()
+        /// Sources a flood report never drops (configured providers): a spoofed flood from a
+        /// carrier's address must not cut its calls. They are still metered and reported.
+        var protected = Set<AddressKey>()
         var meter: FloodMeter
         var reports: [FloodReport] = []
         var countries: CountryPolicy?
@@ -167,7 +170,7 @@ public final class IngressFilter: Sendable {
             }
             fallthrough
         case .over:
-            guard settings.floodEnforced else { return .admit }
+            guard settings.floodEnforced, !state.protected.contains(key) else { return .admit }
             state.statistics.droppedFlood += 1
             return .drop
         }
@@ -203,6 +206,13 @@ public final class IngressFilter: Sendable {
     public func setHeadroom(_ sources: Set<AddressKey>) {
         var sources = sources
         state.withLock { swap(&$0.headroom, &sources) }
+    }
+
+    /// Sources the flood meter reports but never drops (configured providers; each address,
+    /// and for IPv6 its offender prefix too).
+    public func setProtected(_ sources: Set<AddressKey>) {
+        var sources = sources
+        state.withLock { swap(&$0.protected, &sources) }
     }
 
     public func setCountryPolicy(_ policy: CountryPolicy?) {

@@ -15,6 +15,14 @@ public struct GuardSettings: Sendable, Equatable {
     public var fail2banLogPath: String?
     /// `FAMILY TABLE SET` of an nftables set that bans are added to.
     public var nftablesSet: String?
+    /// Whether the jails may ban configured providers' addresses. Off by default: a spoofed
+    /// packet from a carrier's address would otherwise cut every outbound call; such a ban
+    /// is logged and alerted instead (manual bans still apply).
+    public var banProviders = false
+    /// Bans in force at once (the database's and the door's). Past it the weakest ban makes
+    /// room: one resting on a single packet first, then the one ending soonest, then the
+    /// newest; so spoofed one-packet bans cannot crowd out the others.
+    public var maxActiveBans = 200_000
 
     public init() {}
 }

@@ -22,6 +22,13 @@ enum GuardSettingsReader {
         if let value = networks("guard.trusted") { engine.trusted = value }
         if let value = string("guard.ban_response") { settings.banResponse = IngressFilter.BanResponse(rawValue: value.lowercased()) ?? .drop }
         if let value = int("guard.ipv6_prefix") { engine.ipv6PrefixLength = value }
+        if let value = seconds("guard.single_packet_ban") { engine.singlePacketBan = max(1, value) }
+        if let value = seconds("guard.single_packet_max_ban") { engine.singlePacketMaxBan = max(1, value) }
+        if engine.singlePacketMaxBan < engine.singlePacketBan {
+            problems.append(ConfigurationProblem(key: "guard.single_packet_max_ban", message: "must not be shorter than guard.single_packet_ban (\(DurationText.text(seconds: engine.singlePacketBan)))"))
+        }
+        if let value = bool("guard.ban_providers") { settings.banProviders = value }
+        if let value = int("guard.max_active_bans") { settings.maxActiveBans = value }
         if let value = int("guard.max_tracked_sources") { engine.maxTrackedSources = value }
         if let value = int("guard.evidence_per_source") { engine.evidencePerSource = value }
         if let value = int("guard.headroom.factor") { engine.headroomFactor = value }

@@ -35,16 +35,18 @@ final class GuardService: Service, Sendable {
         var blocklistSignature: String?
         var allowList: [GuardNetwork] = []
         var known = Set<AddressKey>()
+        /// Configured providers' addresses (each, and for IPv6 its offender prefix too).
+        var providers = Set<AddressKey>()
+        /// The Guard's own bans, weakest first, for making room when the table is full.
+        var eviction = BanEvictionOrder()
         var dataVersion = -1
         var ticks = 0
         var countryDropsLogged = 0
-        /// When the ban table being full was last logged.
+        /// When the ban table being full was last logged, and what happened since.
         var fullLogged: Date?
+        var evictedWhileFull = 0
         var refusedWhileFull = 0
     }
-
-    /// Active bans beyond which the Guard issues no more (and says so once a minute).
-    static let maxActiveBans = 200_000
 
     static let interval: Duration = .milliseconds(100)
 
@@ -87,7 +89,10 @@ final class GuardService: Service, Sendable {
             let active = try parts.database.activeBans(at: now)
             let counts = try parts.database.banCountsByNetwork()
             state.withLock { state in
-                for ban in active { state.stored[ban.network] = ban }
+                for ban in active {
+                    state.stored[ban.network] = ban
+                    if let entry = Self.evictionEntry(ban) { state.eviction.insert(entry) }
+                }
                 var offenses: [GuardNetwork: Int] = [:]
                 for (text, count) in counts {
                     if let network = try? GuardNetwork(parsing: text) { offenses[network] = count }
@@ -156,16 +161,24 @@ final class GuardService: Service, Sendable {
     }
 
     /// Puts bans in place at the door, logs them and the would-be bans, locks devices;
-    /// returns the bans to store (`pending`: those of this drain not stored yet).
+    /// returns the bans to store (`pending`: those of this drain not stored yet). A ban on a
+    /// configured provider's address is logged and alerted instead (`guard.ban_providers`).
+    /// When the table is full, the weakest ban (the new one included) gives way.
     private func carryOut(_ decision: GuardDecision, pending: Int, now: Date) -> [BanOrder] {
         for order in decision.observed { log.wouldBan(order) }
         var applied: [BanOrder] = []
         for order in decision.bans {
-            // A flood of spoofed sources could otherwise add bans (memory, rows) without end.
-            let full = state.withLock { $0.stored.count + pending + applied.count >= Self.maxActiveBans }
-            if full {
-                logFull(now: now)
+            if !parts.settings.banProviders, isProvider(order.network) {
+                log.providerSpared(order)
                 continue
+            }
+            switch makeRoom(for: order, pending: pending + applied.count, now: now) {
+            case .refused:
+                continue
+            case .evicted(let bans):
+                lift(bans, by: "evicted", now: now)
+            case .room:
+                break
             }
             // The door first: the ban holds from the next packet on.
             parts.filter.ban(order.network)
@@ -175,6 +188,78 @@ final class GuardService: Service, Sendable {
         for order in decision.locks { lockDevice(order, now: now) }
         return applied
     }
+
+    private enum Room {
+        case room
+        case evicted([Ban])
+        case refused
+    }
+
+    /// Whether `order` fits in the ban table: there is room, a weaker ban is evicted for
+    /// it, or it is itself the weakest and is not applied.
+    private func makeRoom(for order: BanOrder, pending: Int, now: Date) -> Room {
+        let limit = parts.settings.maxActiveBans
+        let outcome: Room = state.withLock { state in
+            guard state.stored.count + pending >= limit else { return .room }
+            let candidate = Self.evictionEntry(order, now: now)
+            let stored = state.stored
+            let isCurrent = { (entry: BanEvictionOrder.Entry) in stored[entry.network.description]?.id == entry.banId }
+            guard let weakest = state.eviction.weakest(isCurrent: isCurrent), weakest < candidate,
+                let ban = state.stored.removeValue(forKey: weakest.network.description)
+            else {
+                state.refusedWhileFull += 1
+                return .refused
+            }
+            state.eviction.removeTop()
+            state.evictedWhileFull += 1
+            state.engine.noteLift(weakest.network)
+            return .evicted([ban])
+        }
+        if case .room = outcome { return outcome }
+        logFull(now: now)
+        return outcome
+    }
+
+    /// Lifts bans the Guard itself ends early (evicted): the database, the door, the
+    /// kernel set, the log.
+    private func lift(_ bans: [Ban], by lifter: String, now: Date) {
+        for ban in bans {
+            do {
+                _ = try parts.database.liftBans(network: ban.network, at: now, by: lifter)
+            } catch {
+                logger.error("evicted ban not lifted in the database", metadata: ["network": "\(ban.network)", "error": "\(error)"])
+            }
+            if let network = try? GuardNetwork(parsing: ban.network) { parts.filter.lift(network) }
+            log.unban(network: ban.network, jail: ban.jail, by: lifter)
+        }
+        firewall?.remove(bans.compactMap { try? GuardNetwork(parsing: $0.network) })
+    }
+
+    /// Whether a ban on `network` would shut out a configured provider.
+    private func isProvider(_ network: GuardNetwork) -> Bool {
+        let providers = state.withLock { $0.providers }
+        return providers.contains { network.contains($0) }
+    }
+
+    /// A stored Guard ban in the eviction order; nil for manual and blocklist bans, which
+    /// never give way.
+    static func evictionEntry(_ ban: Ban) -> BanEvictionOrder.Entry? {
+        guard ban.createdBy == "guard", let id = ban.id, let network = try? GuardNetwork(parsing: ban.network) else { return nil }
+        let onePacket = ban.evidence.count == 1 && ban.evidence[0].source.hasPrefix("udp:") && ban.evidence[0].kind != SecurityEvent.Kind.requestFlood.rawValue
+        return BanEvictionOrder.Entry(
+            network: network, banId: id, onePacket: onePacket, expiry: ban.expiresAt.map(Self.milliseconds) ?? .max,
+            start: Self.milliseconds(ban.startedAt))
+    }
+
+    /// A new ban in the same order (it has no id yet).
+    static func evictionEntry(_ order: BanOrder, now: Date) -> BanEvictionOrder.Entry {
+        let onePacket = order.evidence.count == 1 && order.evidence[0].event.source.transport == "udp" && order.evidence[0].event.kind != .requestFlood
+        return BanEvictionOrder.Entry(
+            network: order.network, banId: -1, onePacket: onePacket, expiry: order.expiry.map(Self.milliseconds) ?? .max,
+            start: Self.milliseconds(order.start))
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// Stores the bans of one drain in one transaction and offloads them in one `nft` run per
     /// family: a burst of bans must not cost a write each.
@@ -188,7 +273,10 @@ final class GuardService: Service, Sendable {
         do {
             let stored = try parts.database.insert(bans)
             state.withLock { state in
-                for ban in stored { state.stored[ban.network] = ban }
+                for ban in stored {
+                    state.stored[ban.network] = ban
+                    if let entry = Self.evictionEntry(ban) { state.eviction.insert(entry) }
+                }
             }
         } catch {
             logger.error("bans not stored (they hold until restart)", metadata: ["count": "\(bans.count)", "error": "\(error)"])
@@ -204,17 +292,18 @@ final class GuardService: Service, Sendable {
         }
     }
 
+    /// Says once a minute that the table is full, with what gave way since.
     private func logFull(now: Date) {
-        let (log, refused) = state.withLock { state -> (Bool, Int) in
-            state.refusedWhileFull += 1
-            guard state.fullLogged.map({ now.timeIntervalSince($0) >= 60 }) ?? true else { return (false, 0) }
+        let counts = state.withLock { state -> (evicted: Int, refused: Int)? in
+            guard state.fullLogged.map({ now.timeIntervalSince($0) >= 60 }) ?? true else { return nil }
             state.fullLogged = now
-            defer { state.refusedWhileFull = 0 }
-            return (true, state.refusedWhileFull)
+            defer {
+                state.evictedWhileFull = 0
+                state.refusedWhileFull = 0
+            }
+            return (state.evictedWhileFull, state.refusedWhileFull)
         }
-        if log {
-            logger.warning("ban table full: new bans are not applied", metadata: ["active_bans": "\(Self.maxActiveBans)", "refused": "\(refused)"])
-        }
+        if let counts { log.tableFull(limit: parts.settings.maxActiveBans, evicted: counts.evicted, refused: counts.refused) }
     }
 
     private func lockDevice(_ order: DeviceLockOrder, now: Date) {
@@ -299,6 +388,8 @@ final class GuardService: Service, Sendable {
         }
         guard !added.isEmpty || !removed.isEmpty else { return }
         applyBans()
+        // `ban remove`: the kernel drops the source no longer either.
+        firewall?.remove(removed.compactMap { try? GuardNetwork(parsing: $0.network) })
         offload(added.filter { $0.createdBy != "guard" }.compactMap { ban in
             (try? GuardNetwork(parsing: ban.network)).map { ($0, ban.expiresAt) }
         }, now: now)
@@ -371,13 +462,23 @@ final class GuardService: Service, Sendable {
         for binding in parts.callers.registrar.all {
             if let key = AddressKey(binding.source.ip) { insert(key) }
         }
+        var providers = Set<AddressKey>()
         for address in parts.callers.directory.directory.providers.addresses {
-            if let key = AddressKey(bytes: address) { insert(key) }
+            guard let key = AddressKey(bytes: address) else { continue }
+            insert(key)
+            providers.insert(key)
+            if !key.isIPv4 { providers.insert(key.masked(to: prefix)) }
         }
         let recent = state.withLock { $0.engine.recentlyAuthenticated(now: now) }
         for network in recent { insert(network.key) }
-        state.withLock { $0.known = known }
+        state.withLock { state in
+            state.known = known
+            state.providers = providers
+            let stored = state.stored
+            state.eviction.compact(isCurrent: { stored[$0.network.description]?.id == $0.banId }, live: stored.count)
+        }
         parts.filter.setHeadroom(known)
+        if !parts.settings.banProviders { parts.filter.setProtected(providers) }
     }
 
     private func writeStatus(now: Date) {

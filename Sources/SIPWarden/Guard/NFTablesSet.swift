@@ -39,6 +39,25 @@ final class NFTablesSet: Sendable {
         return nil
     }
 
+    /// Deletes the elements of lifted bans, one `nft` run each: an element already gone
+    /// (its timeout passed) is not an error, and must not turn the offload off.
+    func remove(_ networks: [GuardNetwork]) {
+        guard !networks.isEmpty, !failed.withLock({ $0 }) else { return }
+        for network in networks {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/nft")
+            process.arguments = ["delete", "element", family, table, network.key.isIPv4 ? name : name + "6", "{ \(network) }"]
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            do {
+                try process.run()
+                process.waitUntilExit()
+            } catch {
+                return
+            }
+        }
+    }
+
     private func run(_ arguments: [String]) -> String? {
         let wasFailed = failed.withLock { $0 }
         guard !wasFailed else { return nil }

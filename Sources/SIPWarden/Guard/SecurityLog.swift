@@ -52,6 +52,30 @@ final class SecurityLog: Sendable {
         logger.notice("would ban (observe mode)", metadata: metadata(order))
     }
 
+    /// A jail would have banned a configured provider's address (`guard.ban_providers` is
+    /// off): the operator is told, the carrier keeps working.
+    func providerSpared(_ order: BanOrder) {
+        logger.warning("not banned: the address is a configured provider's (guard.ban_providers is off)", metadata: metadata(order))
+        hub?.publish {
+            ServerEvent(type: "guard.provider_spared", time: order.start, fields: [
+                "network": .text(order.network.description), "jail": .text(order.jail), "reason": .text(order.reason),
+            ])
+        }
+    }
+
+    /// The ban table was full: `evicted` made room (nil: the new ban itself was the weakest
+    /// and was not applied).
+    func tableFull(limit: Int, evicted: Int, refused: Int) {
+        logger.warning("ban table full: the weakest bans made room", metadata: [
+            "max_active_bans": "\(limit)", "evicted": "\(evicted)", "refused": "\(refused)",
+        ])
+        hub?.publish {
+            ServerEvent(type: "guard.ban_table_full", time: Date(), fields: [
+                "limit": .number(Int64(limit)), "evicted": .number(Int64(evicted)), "refused": .number(Int64(refused)),
+            ])
+        }
+    }
+
     func unban(network: String, jail: String, by: String) {
         logger.notice("unban", metadata: ["network": "\(network)", "jail": "\(jail)", "by": "\(by)"])
         hub?.publish { ServerEvent(type: "guard.unban", time: Date(), fields: ["network": .text(network), "jail": .text(jail), "by": .text(by)]) }

@@ -107,8 +107,8 @@ public struct CDRCommands: Sendable {
             ("hangup by", record.hangupBy),
             ("cost", MoneyAmount.format(micros: record.costMicros)),
             ("rate prefix", record.ratePrefix ?? "-"),
-            ("caller id presented", record.callerID ?? "-"),
-            ("transferred from", record.relatedCallID ?? "-"),
+            ("caller id", record.callerID ?? "-"),
+            ("transfer of", record.relatedCallID ?? "-"),
         ]
         if record.attempts.isEmpty { fields.append(("attempts", "none")) }
         for (index, attempt) in record.attempts.enumerated() {

@@ -179,9 +179,8 @@ public struct DeviceCommands: Sendable {
     func apply(_ settings: DeviceSettings, to device: inout Device) throws(ManagementError) {
         if let callerID = settings.callerID {
             let text = try OptionValue.headerText(callerID, option: "--caller-id", maximumLength: 64)
-            // It is written into From and P-Asserted-Identity: a telephone number (RFC 3966
-            // digits, an optional leading +, visual separators) or a SIP user part.
-            if !text.isEmpty, let problem = SIPUsername.problem(text) { throw .usage("--caller-id: \(PrintableText.escape(text)): \(problem)") }
+            // Written into From and P-Asserted-Identity as a URI user part, escaped there
+            // (RFC 3261 §25.1): a number is what providers expect.
             device.callerID = text.isEmpty ? nil : text
         }
         if let text = settings.callerIDChoice {

@@ -104,7 +104,7 @@ struct CDRCommandsTests {
             "id", "callID", "startedAt", "ringingAt", "answeredAt", "endedAt", "durationMillis", "billableSeconds", "callerKind",
             "accountId", "deviceId", "callerName", "providerId", "sourceIP", "sourcePort", "transport", "userAgent", "fromHeader",
             "toHeader", "contact", "requestURI", "dialledNumber", "destinationKind", "destination", "attempts", "status", "reason",
-            "cause", "hangupBy", "cost", "costMicros", "ratePrefix",
+            "cause", "hangupBy", "cost", "costMicros", "ratePrefix", "callerID", "relatedCallID",
         ]))
         #expect(answered["userAgent"] as? String == "<script>alert(1)</script>\u{1B}[2J")
         #expect(answered["startedAt"] as? String == "2026-11-22T09:59:59.500Z")
@@ -129,7 +129,7 @@ struct CDRCommandsTests {
         let output = try sandbox.succeed(["cdr", "list", "--csv", "--cause", "normal"])
         let lines = output.components(separatedBy: "\r\n")
         try #require(lines.count == 3 && lines[2].isEmpty, "\(lines)")
-        #expect(lines[0] == "id,callID,startedAt,ringingAt,answeredAt,endedAt,durationMillis,billableSeconds,callerKind,accountId,deviceId,callerName,providerId,sourceIP,sourcePort,transport,userAgent,fromHeader,toHeader,contact,requestURI,dialledNumber,destinationKind,destination,attempts,status,reason,cause,hangupBy,costMicros,ratePrefix")
+        #expect(lines[0] == "id,callID,startedAt,ringingAt,answeredAt,endedAt,durationMillis,billableSeconds,callerKind,accountId,deviceId,callerName,providerId,sourceIP,sourcePort,transport,userAgent,fromHeader,toHeader,contact,requestURI,dialledNumber,destinationKind,destination,attempts,status,reason,cause,hangupBy,costMicros,ratePrefix,callerID,relatedCallID")
         let row = lines[1]
         #expect(row.hasPrefix("1,a84b4c76e66710,2026-11-22T09:59:59.500Z,2026-11-22T09:59:59.750Z,2026-11-22T10:00:01.500Z,2026-11-22T10:00:31.500Z,30040,31,device,1,"))
         #expect(row.contains(",<script>alert(1)</script>\\u{1B}[2J,"), "escaped as in the table; no comma or quote, so not quoted")
@@ -138,7 +138,7 @@ struct CDRCommandsTests {
         #expect(row.contains(",'@SUM(1+1),"))
         #expect(row.contains(",+442079460000,provider,carrier,"), "a number with + stays a number")
         #expect(row.contains(#","[{""providerId"":7,""providerName"":""carrier"",""number"":""5511#442079460000"","#), "attempts are JSON, quoted")
-        #expect(row.hasSuffix(",200,OK,normal,caller,250000,+44"))
+        #expect(row.hasSuffix(",200,OK,normal,caller,250000,+44,,"))
 
         let refused = try sandbox.succeed(["cdr", "list", "--csv", "--cause", "unidentified"]).components(separatedBy: "\r\n")
         try #require(refused.count == 3, "a peer's CR LF is escaped, never a line break of the file: \(refused)")

@@ -166,8 +166,8 @@ struct DeviceCommandTests {
         #expect(shown["allowedNetworks"] as? [String] == ["198.51.100.0/24"])
         #expect(shown["dids"] as? [String] == ["+15551230001"])
         #expect(shown["callerID"] is NSNull)
-        #expect(Set(shown.keys) == ["id", "username", "accountId", "account", "realm", "password", "callerID", "maxContacts", "maxCalls",
-                                    "allowedNetworks", "aliases", "registrations", "dids", "createdAt"])
+        #expect(Set(shown.keys) == ["id", "username", "accountId", "account", "realm", "password", "callerID", "callerIDChoice", "maxContacts",
+                                    "maxCalls", "allowedNetworks", "aliases", "registrations", "dids", "createdAt"])
         let text = try sandbox.succeed(["device", "show", "alice"])
         #expect(text.contains("registrations:     1\n") && text.contains("account:           acme (id 1)\n"), "\(text)")
 
