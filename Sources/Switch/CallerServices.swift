@@ -79,7 +79,7 @@ public final class CallerServices: Sendable {
     }
 
     func failed(callID: String, attempt: SecurityEvent, now: Int64) {
-        if let event = tracker.withLock({ $0.failed(callID: callID, event: attempt, now: now) }) {
+        for event in tracker.withLock({ $0.failed(callID: callID, event: attempt, now: now) }) {
             events.emit(event)
         }
     }

@@ -5,10 +5,11 @@ public import SIPCore
 public struct ServerIdentity: Sendable {
     /// Lower-cased host names and IP addresses (IPv6 without brackets).
     public private(set) var hosts: Set<String>
-    /// The Server header of responses; nil sends none.
+    /// The Server header of responses; nil (the default) sends none: a banner naming the
+    /// product and version tells a scanner which exploits to try.
     public var serverHeader: String?
 
-    public init(hosts: some Sequence<String>, serverHeader: String? = "SIPWarden") {
+    public init(hosts: some Sequence<String>, serverHeader: String? = nil) {
         self.hosts = Set(hosts.map { Self.normalise($0) })
         self.serverHeader = serverHeader
     }

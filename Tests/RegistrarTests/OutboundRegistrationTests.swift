@@ -96,7 +96,7 @@ struct OutboundRegistrationTests {
         #expect(try message.cseq() == SIPCSeq(sequence: 1, method: .register))
         #expect(try message.contacts().contacts.map(\.uri.text.string) == ["sip:alice@198.51.100.7:5062"])
         #expect(try message.expires() == 600)
-        #expect(message.userAgent?.string == "SIPWarden")
+        #expect(message.userAgent == nil, "no User-Agent by default: nothing names the product (sip.user_agent)")
         #expect(message.contentLength == 0)
         #expect(try message.authorizations().isEmpty)
         #expect(machine.nextDeadline == Self.t0 + 500)

@@ -53,7 +53,8 @@ extension OutboundRegistration {
         /// Our address as the provider must reach it: the Via sent-by and the Contact.
         public var localHost: String
         public var localPort: Int
-        public var userAgent = "SIPWarden"
+        /// The User-Agent header; empty (the default): none, so that nothing names the product.
+        public var userAgent = ""
         public var timers = Timers()
 
         public init(

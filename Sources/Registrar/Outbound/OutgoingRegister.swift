@@ -46,7 +46,7 @@ extension OutboundRegistration.Configuration {
         try message.append(.contact, "<\(contactURI)>")
         try message.append(.expires, "\(expires)")
         if let authorization { try message.append(authorization.header, authorization.value) }
-        try message.append(.userAgent, userAgent)
+        if !userAgent.isEmpty { try message.append(.userAgent, userAgent) }
         return OutgoingRegister(message: message, callID: callID, cseq: cseq, branch: branch, expires: expires, isRetransmission: false)
     }
 }

@@ -216,10 +216,11 @@ struct OutboundRegistrationService: Service {
         guard let sender = server.udpSender(toward: destination), let local = await Self.localAddress(toward: destination, listeners: listeners) else {
             return StartProblem(reason: "no UDP listener toward \(destination.displayText)", mayPass: true)
         }
-        let configuration = OutboundRegistration.Configuration(
+        var configuration = OutboundRegistration.Configuration(
             registrarHost: host, registrarPort: provider.port, domain: Self.domain(realm: realm, host: host), username: username,
             realm: realm, ha1MD5: provider.registerHA1MD5, ha1SHA256: provider.registerHA1SHA256, expires: provider.registerExpires,
             callIDPolicy: provider.registerCallID == .new ? .new : .keep, localHost: local.host, localPort: local.port)
+        configuration.userAgent = server.configuration.userAgent
         client.add(OutboundRegistrationClient.Registration(
             providerId: id, providerName: provider.name, settings: OutboundProviderSettings(provider),
             machine: OutboundRegistration(configuration: configuration), sender: sender))

@@ -83,6 +83,12 @@ public enum ConfigurationLoader {
                 problems.append(ConfigurationProblem(key: "sip.server_header", message: "may not contain line breaks or NUL"))
             }
         }
+        if let agent = string("sip.user_agent") {
+            configuration.userAgent = agent
+            if agent.contains(where: { $0.isNewline || $0 == "\0" }) {
+                problems.append(ConfigurationProblem(key: "sip.user_agent", message: "may not contain line breaks or NUL"))
+            }
+        }
         if let force = reader.bool(forKey: "sip.force_rport") { configuration.transport.forceRport = force }
         if let value = int("sip.udp.vector_read_count") { configuration.transport.udpVectorReadCount = value }
         if let value = int("sip.udp.max_datagram_size") { configuration.transport.udpMaxDatagramSize = value }

@@ -29,7 +29,8 @@ enum ConfigurationSchema {
     static let keys: [Key] = [
         Key(path: "sip.listen", kind: .stringList, meaning: "SIP listeners, TRANSPORT:HOST:PORT (udp, tcp, tls)"),
         Key(path: "sip.domains", kind: .stringList, meaning: "host names that address the server itself"),
-        Key(path: "sip.server_header", kind: .string, meaning: "Server header of responses (empty: none)"),
+        Key(path: "sip.server_header", kind: .string, meaning: "Server header of responses (default empty: none, so that no answer names the product)"),
+        Key(path: "sip.user_agent", kind: .string, meaning: "User-Agent of requests the server sends itself (default empty: none)"),
         Key(path: "sip.force_rport", kind: .boolean, meaning: "answer UDP requests at their source port even without rport"),
         Key(path: "sip.udp.vector_read_count", kind: .integer(1...256), meaning: "datagrams read per system call"),
         Key(path: "sip.udp.max_datagram_size", kind: .integer(512...65_535), meaning: "largest datagram read whole, in bytes"),

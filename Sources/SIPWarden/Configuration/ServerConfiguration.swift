@@ -11,7 +11,12 @@ public struct ServerConfiguration: Sendable {
     /// Host names that address the server itself, besides its listen addresses.
     public var domains: [String] = []
     /// The Server header of responses; empty to send none.
-    public var serverHeader = "SIPWarden"
+    /// The Server header of responses; empty (the default): none, so that no answer names
+    /// the product or its version (Kamailio's `server_signature`, Asterisk's `useragent`).
+    public var serverHeader = ""
+    /// The User-Agent of requests the server sends itself (outbound registrations); empty
+    /// (the default): none.
+    public var userAgent = ""
     public var transport = SIPTransportConfiguration()
     public var tlsCertificatePath: String?
     public var tlsPrivateKeyPath: String?

@@ -37,12 +37,15 @@ public struct UnidentifiedAttemptTracker: Sendable {
     /// events recorded to make room, if the tracker was full.
     public mutating func challenged(callID: String, event: SecurityEvent, now: Int64) -> [SecurityEvent] {
         guard pending[callID] == nil else { return [] }
-        var recorded: [SecurityEvent] = []
-        if pending.count >= capacity, let oldest = popOldest() {
-            if !oldest.recorded { recorded.append(Self.unanswered(oldest.event)) }
-        }
+        let recorded = makeRoom()
         append(callID, Pending(event: event, deadline: now + windowMilliseconds, recorded: false, sequence: 0))
         return recorded
+    }
+
+    /// At capacity, the oldest entry goes: recorded as unanswered if it was not recorded yet.
+    private mutating func makeRoom() -> [SecurityEvent] {
+        guard pending.count >= capacity, let oldest = popOldest(), !oldest.recorded else { return [] }
+        return [Self.unanswered(oldest.event)]
     }
 
     /// Valid credentials came for the Call-ID: the caller is identified; nothing is recorded.
@@ -51,16 +54,20 @@ public struct UnidentifiedAttemptTracker: Sendable {
     }
 
     /// Bad credentials came for the Call-ID: the attempt is recorded now (once per Call-ID).
-    public mutating func failed(callID: String, event: SecurityEvent, now: Int64) -> SecurityEvent? {
-        if let entry = pending[callID], entry.recorded { return nil }
+    /// Returns the events to record: this one (once per Call-ID), and the oldest pending
+    /// challenge's when it made room for it. Bounded like `challenged`: a flood of failures
+    /// under spoofed Call-IDs costs a fixed amount of memory.
+    public mutating func failed(callID: String, event: SecurityEvent, now: Int64) -> [SecurityEvent] {
+        if let entry = pending[callID], entry.recorded { return [] }
         if var entry = pending[callID] {
             entry.recorded = true
             entry.event = event
             pending[callID] = entry
-        } else {
-            append(callID, Pending(event: event, deadline: now + windowMilliseconds, recorded: true, sequence: 0))
+            return [event]
         }
-        return event
+        let evicted = makeRoom()
+        append(callID, Pending(event: event, deadline: now + windowMilliseconds, recorded: true, sequence: 0))
+        return evicted + [event]
     }
 
     /// Challenges whose window ended at `now` without valid credentials.

@@ -1,5 +1,6 @@
 import NIOCore
 import SIPTransport
+import SIPWarden
 import Testing
 
 /// OPTIONS to the running server itself, over every transport and both loopback families.
@@ -59,6 +60,23 @@ struct ServerOptionsTests {
             #expect(retransmissionAnswer.statusCode == 200)
             #expect(retransmissionAnswer.toTag == tag)
         }
+    }
+
+    @Test("no answer names the product unless sip.server_header says so")
+    func noBanner() async throws {
+        for header in ["", "Example PBX"] {
+            var configuration = ServerSetup.configuration()
+            configuration.serverHeader = header
+            try await withServer(configuration) { server in
+                let client = try await server.udpClient()
+                let request = TestRequest(method: "OPTIONS", host: ServerSetup.ipv4, transport: .udp)
+                try await client.send(request.bytes, to: try server.address(.udp))
+                let answer = try #require(await client.response(callID: request.callID))
+                #expect(answer.value("Server") == (header.isEmpty ? nil : header))
+                #expect(!String(decoding: answer.raw, as: UTF8.self).lowercased().contains("sipwarden"))
+            }
+        }
+        #expect(ServerConfiguration().serverHeader.isEmpty)
     }
 
     @Test("a different request gets a different To tag (RFC 3261 §19.3)")
