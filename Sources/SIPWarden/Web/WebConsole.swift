@@ -1,4 +1,5 @@
 public import Console
+import Guard
 public import NIOCore
 public import Foundation
 public import Hummingbird
@@ -44,6 +45,8 @@ public struct WebConsole: Sendable {
     let setupToken: String?
     let logger: Logger
     let throttle: LoginThrottle
+    /// Failed logins per user name, across sources (distributed guessing).
+    let lockout: UserLockout
     let pages: PageRenderer
     /// bcrypt's cost: 12 in the server (about a quarter second a check), lower in tests.
     let bcryptCost: UInt8
@@ -62,6 +65,7 @@ public struct WebConsole: Sendable {
         self.setupToken = setupToken
         self.logger = logger
         self.throttle = LoginThrottle()
+        self.lockout = UserLockout()
         self.pages = try PageRenderer()
         self.bcryptCost = bcryptCost
         self.clock = clock
@@ -69,6 +73,15 @@ public struct WebConsole: Sendable {
 
     var settings: ConsoleSettings { configuration.console }
     var secure: Bool { settings.tlsCertificate != nil }
+
+    /// Whether an admin may work from `ip` (`console.admin_networks`; empty: anywhere).
+    /// Checked at login, before the password, and on every request of an admin's session
+    /// or admin API key.
+    func adminAllowed(from ip: String) -> Bool {
+        guard !settings.adminNetworks.isEmpty else { return true }
+        guard let key = AddressKey(ip) else { return false }
+        return settings.adminNetworks.contains { $0.contains(key) }
+    }
 
     /// A management session acting for `identity`: its changes are logged under its name
     /// and address.
@@ -100,7 +113,9 @@ public struct WebConsole: Sendable {
         var dependencies = dependencies
         // The dashboard's live updates: staff logged in to the console may watch events.
         dependencies.sessionUser = { [self] request, context in
-            guard let (identity, _, _) = try sessionIdentity(request, context: context), identity.role >= .operator else { return nil }
+            guard let (identity, _, _) = try sessionIdentity(request, context: context), identity.role >= .operator,
+                identity.role != .admin || adminAllowed(from: identity.source)
+            else { return nil }
             return identity.name
         }
         return try ConsoleApplication.buildApplication(

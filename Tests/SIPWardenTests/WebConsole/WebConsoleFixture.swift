@@ -63,13 +63,14 @@ final class WebConsoleFixture: Sendable {
     /// Per user: the TOTP key (decoded from the enrolment page) and the last step used.
     private let totp = Mutex<[String: (key: [UInt8], lastStep: Int64)]>([:])
 
-    init() throws {
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("sipwarden-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let database = try AppDatabase.open(dataDirectory: root.path)
         let clock = WebConsoleClock(Self.start)
         let queue = SecurityEventQueue()
-        let configuration = ServerConfiguration()
+        var configuration = ServerConfiguration()
+        configure(&configuration)
         self.database = database
         self.clock = clock
         self.queue = queue
@@ -93,6 +94,17 @@ final class WebConsoleFixture: Sendable {
 
     func app() throws -> some ApplicationProtocol {
         try console.buildApplication(dependencies, host: "127.0.0.1", port: 0)
+    }
+
+    /// Another console on the same database with a changed configuration (sessions and keys
+    /// made with the first one stay valid in the database).
+    func app(configure: (inout ServerConfiguration) -> Void) throws -> some ApplicationProtocol {
+        var configuration = configuration
+        configure(&configuration)
+        let clock = self.clock
+        let other = try WebConsole(
+            database: database, configuration: configuration, security: queue, logger: Logger(label: "test"), bcryptCost: 4, clock: { clock.now })
+        return try other.buildApplication(dependencies, host: "127.0.0.1", port: 0)
     }
 
     /// A management session as the CLI has it, at the fixture's time.

@@ -44,7 +44,15 @@ extension WebConsole {
             throw Redirect(location: "/login" + next)
         }
         guard identity.role >= role else { throw refuse(identity, request: request, context: context, needed: role) }
+        try checkAdminNetwork(identity, request: request, context: context)
         return identity
+    }
+
+    /// An admin's session or key used from outside `console.admin_networks`: refused (and
+    /// logged as a hacking attempt) on every request, not only at login.
+    func checkAdminNetwork(_ identity: WebIdentity, request: Request, context: ConsoleRequestContext) throws {
+        guard identity.role == .admin, !adminAllowed(from: context.peerIP) else { return }
+        throw refuse(identity, request: request, context: context, because: "admin access from outside console.admin_networks")
     }
 
     /// An API caller: an API key (`Authorization: Bearer`), or the console's session cookie
@@ -72,14 +80,18 @@ extension WebConsole {
             throw Problem.unauthorized("an API key is needed: Authorization: Bearer KEY")
         }
         guard identity.role >= role else { throw refuse(identity, request: request, context: context, needed: role) }
+        try checkAdminNetwork(identity, request: request, context: context)
         return identity
     }
 
     /// A refused access: into the action log as a hacking attempt, to the Guard as a web
     /// probe (the web-probe jail counts them), and a 403 for the caller.
-    func refuse(_ identity: WebIdentity, request: Request, context: ConsoleRequestContext, needed: WebIdentity.Role? = nil, what: String? = nil) -> Problem {
+    func refuse(
+        _ identity: WebIdentity, request: Request, context: ConsoleRequestContext, needed: WebIdentity.Role? = nil, what: String? = nil,
+        because: String? = nil
+    ) -> Problem {
         let target = what ?? "\(request.method.rawValue) \(String(request.uri.path.prefix(200)))"
-        let reason = needed.map { "needs the \($0.name) role; \(identity.name) is \(identity.role.name)" } ?? "not this user's data"
+        let reason = because ?? needed.map { "needs the \($0.name) role; \(identity.name) is \(identity.role.name)" } ?? "not this user's data"
         let entry = ActionLogEntry(
             at: clock(), actor: identity.actor, source: context.peerIP, action: "access.refused", target: target, reason: reason,
             hackingAttempt: true)

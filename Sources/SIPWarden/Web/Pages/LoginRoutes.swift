@@ -70,20 +70,34 @@ struct LoginRoutes: Sendable {
         }
         let name = form.text("username") ?? ""
         let password = form["password"] ?? ""
+        // A name under attack from many addresses: refused before the password is looked
+        // at (its own past addresses and the admin networks excepted).
+        let fromAdminNetwork = !console.settings.adminNetworks.isEmpty && console.adminAllowed(from: ip)
+        if !fromAdminNetwork, let locked = console.lockout.remainingLock(for: name, source: ip, now: now) {
+            console.report(.consoleLoginFailure, reason: "login for a user locked after failures from several addresses", request: request, context: context)
+            let minutes = Int((locked / 60).rounded(.up))
+            var response = try loginPage(
+                request, context: context,
+                error: "Too many failed logins for this user from several addresses: try again in \(minutes) minute\(minutes == 1 ? "" : "s"), or from an address it logged in from before.",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(Int(locked.rounded(.up)))
+            return response
+        }
         let user = name.utf8.count <= 64 ? try console.database.consoleUser(named: name) : nil
+        // An admin from outside console.admin_networks is refused before the password is
+        // looked at, with the answer of a wrong password: no oracle for the password, nor
+        // for which names are admins. The decoy hash keeps the time the same.
+        if let user, user.role == .admin, !console.adminAllowed(from: ip) {
+            _ = try await console.bcryptVerify(String(password.prefix(200)), hash: Self.decoy)
+            _ = try? console.database.insert(ActionLogEntry(
+                at: now, actor: "console:\(user.name)", source: ip, action: "console.login.refused", target: "console user \(user.name)",
+                reason: "admin login from outside console.admin_networks", hackingAttempt: true))
+            return try failed(request, context: context, username: name, reason: "admin login from outside console.admin_networks")
+        }
         let good = try await console.bcryptVerify(String(password.prefix(200)), hash: user?.passwordHash ?? Self.decoy)
         guard let user, good else { return try failed(request, context: context, username: name, reason: "wrong user name or password") }
-        if user.role == .admin, !console.settings.adminNetworks.isEmpty {
-            let allowed = AddressKey(ip).map { key in console.settings.adminNetworks.contains { $0.contains(key) } } ?? false
-            guard allowed else {
-                _ = try? console.database.insert(ActionLogEntry(
-                    at: now, actor: "console:\(user.name)", source: ip, action: "console.login.refused", target: "console user \(user.name)",
-                    reason: "admin login from outside console.admin_networks", hackingAttempt: true))
-                console.report(.consoleLoginFailure, reason: "admin login from outside console.admin_networks", request: request, context: context)
-                return try loginPage(request, context: context, error: "Admins may not log in from this address.", status: .forbidden)
-            }
-        }
         console.throttle.succeeded(ip)
+        console.lockout.succeeded(user.name, source: ip)
         let stage: ConsoleSession.Stage = user.totpConfirmed ? .password : (console.settings.requireTOTP ? .enrol : .full)
         let token = try startSession(for: user, stage: stage, source: ip)
         if stage == .full { try recordLogin(user, source: ip, how: "password") }
@@ -96,6 +110,11 @@ struct LoginRoutes: Sendable {
 
     private func failed(_ request: Request, context: ConsoleRequestContext, username: String, reason: String) throws -> Response {
         let failures = console.throttle.failed(context.peerIP, now: console.clock())
+        if !username.isEmpty, console.lockout.failed(username, now: console.clock()) {
+            console.logger.warning("console user locked after failed logins from several addresses", metadata: [
+                "user": "\(PrintableText.escape(String(username.prefix(64))))", "minutes": "\(Int(console.lockout.duration / 60))",
+            ])
+        }
         var event = reason
         if !username.isEmpty { event += " (user \(String(username.prefix(64))))" }
         console.report(.consoleLoginFailure, reason: event, request: request, context: context)
@@ -190,6 +209,7 @@ struct LoginRoutes: Sendable {
         }
         guard accepted else {
             let failures = console.throttle.failed(ip, now: console.clock())
+            console.lockout.failed(user.name, now: console.clock())
             console.report(.consoleLoginFailure, reason: "wrong second-factor code (user \(user.name))", request: request, context: context)
             let message = failures >= console.throttle.limit
                 ? "Wrong code. Wait \(Int(console.throttle.wait)) seconds before the next try." : "Wrong or already used code."
