@@ -25,8 +25,13 @@ public struct SIPTransportConfiguration: Sendable, Hashable {
     public var messageAssemblyTimeout: Duration = .seconds(10)
     /// TLS handshakes must complete within this time.
     public var tlsHandshakeTimeout: Duration = .seconds(10)
-    /// Open TCP/TLS connections from one source IP.
+    /// Open TCP/TLS connections from one source IP (an IPv6 source counted by its
+    /// `ipv6PrefixLength` prefix).
     public var maxConnectionsPerIP: Int = 32
+    /// IPv6 sources are counted against `maxConnectionsPerIP` by this prefix, as the Guard
+    /// counts offenders: whoever holds one address holds its /64, and must not fill the
+    /// server with it.
+    public var ipv6PrefixLength: Int = 64
     /// Open TCP/TLS connections in total.
     public var maxConnections: Int = 10_000
     /// Parser limits; on streams, `maxMessageSize` also bounds each connection's buffer.

@@ -57,7 +57,8 @@ public final class SIPTransportServer: Sendable {
         self.gate = gate
         self.logger = logger
         self.processorFor = processorFor
-        self.connections = ConnectionTable(maxPerIP: configuration.maxConnectionsPerIP, maxTotal: configuration.maxConnections)
+        self.connections = ConnectionTable(
+            maxPerIP: configuration.maxConnectionsPerIP, maxTotal: configuration.maxConnections, ipv6PrefixLength: configuration.ipv6PrefixLength)
     }
 
     public struct StartError: Error, CustomStringConvertible {

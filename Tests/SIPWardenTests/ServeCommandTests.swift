@@ -172,6 +172,28 @@ struct ServeCommandTests {
         #expect(!server.standardError.contains(LogLine.ready))
     }
 
+    @Test("an open-file limit below what the connection caps need: serve refuses to start and says what to change; smaller caps start")
+    func fileDescriptorLimit() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let shell = URL(fileURLWithPath: "/bin/sh")
+        let limited = "ulimit -Sn 1024 && ulimit -Hn 2000 && exec \"$0\" \"$@\""
+        // The hard limit too low for sip.tcp.max_connections' default 10,000: refused.
+        let low = try ProcessRunner.run(
+            shell, ["-c", limited, binary.path, "serve", "--data-dir", sandbox.dataDirectory, "--listen", "udp:127.0.0.1:0"], timeout: 30)
+        #expect(low.status == 2, "\(low.standardError)")
+        #expect(low.standardError.contains("open-file limit"), "\(low.standardError)")
+        #expect(low.standardError.contains("sip.tcp.max_connections"), "\(low.standardError)")
+        // Smaller caps fit under it: the soft limit (1,024) is raised and the server starts.
+        let config = NSTemporaryDirectory() + "sipwarden-small-caps-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try "sip:\n  tcp:\n    max_connections: 1200\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(
+            shell, ["-c", limited, binary.path, "serve", "--config", config, "--data-dir", sandbox.dataDirectory, "--listen", "udp:127.0.0.1:0"])
+        defer { _ = server.stop(signal: SIGKILL, timeout: 5) }
+        #expect(await server.line(containing: LogLine.ready) != nil, "\(server.standardError)")
+    }
+
     @Test("a second server on the same UDP port refuses to start instead of sharing the port")
     func secondServerOnSamePort() async throws {
         let sandbox = try Sandbox()

@@ -24,10 +24,22 @@ public enum ConsoleApplication {
         }
         let webSocketRouter = Router(context: ConsoleRequestContext.self)
         EventChannelRoutes.add(toWebSocket: webSocketRouter, dependencies: dependencies)
-        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init())
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let idle = dependencies.idleTimeout.components
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)))
+        let gate = ConnectionGate(
+            limits: dependencies.connectionLimits, idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            admits: dependencies.connectionAdmits)
+        // The gate comes first: a refused connection is closed before TLS or HTTP starts.
+        let server = HTTPServerBuilder { responder in
+            let plain = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration)
+            guard let tls else { return plain.gated(by: gate) }
+            return try TLSChannel(plain, tlsConfiguration: tls).gated(by: gate)
+        }
         return Application(
             router: router,
-            server: try tls.map { try .tls(plain, tlsConfiguration: $0) } ?? plain,
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: onServerRunning,
             logger: dependencies.logger)

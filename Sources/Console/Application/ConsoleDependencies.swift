@@ -23,6 +23,15 @@ public struct ConsoleDependencies: Sendable {
     public var metricsAllows: (@Sendable (String) -> Bool)?
     /// The metrics text (Prometheus format) a scrape gets.
     public var metricsRender: (@Sendable () -> [UInt8])?
+    /// Whether a connection from an address is accepted at all (the Guard's verdict: not
+    /// banned, not from a refused country); checked at accept, before TLS and HTTP.
+    public var connectionAdmits: @Sendable (String) -> Bool = { _ in true }
+    /// Connections at once, in total and per source (`console.max_connections`,
+    /// `console.max_connections_per_ip`).
+    public var connectionLimits = ConnectionGate.Limits()
+    /// How long a connection may sit without a request before it is closed
+    /// (`console.idle_timeout`): a slow or silent client cannot hold a connection.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init(
         database: AppDatabase, hub: EventHub, securityEvents: (any SecurityEventSink)?, eventChannelAllows: @escaping @Sendable (String) -> Bool,

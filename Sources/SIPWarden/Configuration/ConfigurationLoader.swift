@@ -124,6 +124,8 @@ public enum ConfigurationLoader {
         problems += readAuth(reader, into: &configuration.auth)
         problems += readRegistrar(reader, into: &configuration.registrar)
         problems += GuardSettingsReader.read(reader, into: &configuration.guardSettings)
+        // Connections from IPv6 are capped by the prefix the Guard bans by.
+        configuration.transport.ipv6PrefixLength = configuration.guardSettings.engine.ipv6PrefixLength
         problems += CallSettingsReader.read({ key -> Any? in
             if key == "calls.access_codes" { return reader.stringArray(forKey: ConfigKey(key)) }
             if key == "calls.deny_list" { return reader.string(forKey: ConfigKey(key)) }

@@ -101,6 +101,9 @@ enum ConfigurationSchema {
         Key(path: "console.tls.private_key", kind: .string, meaning: "PEM private key of console.tls.certificate"),
         Key(path: "console.require_totp", kind: .boolean, meaning: "every console user needs a TOTP second factor (default: true)"),
         Key(path: "console.session_lifetime", kind: .integer(300...604_800), meaning: "seconds a console login lasts, 300 to 604800 (default: 28800)"),
+        Key(path: "console.max_connections", kind: .integer(1...100_000), meaning: "HTTP connections at once (default: 256)"),
+        Key(path: "console.max_connections_per_ip", kind: .integer(1...10_000), meaning: "HTTP connections at once from one address, an IPv6 /64 counted as one (default: 16)"),
+        Key(path: "console.idle_timeout", kind: .integer(1...3_600), meaning: "seconds an HTTP connection may wait for a request before it is closed (default: 60)"),
         Key(path: "metrics.allowed_networks", kind: .networkList, meaning: "networks that may read /metrics (default: 127.0.0.0/8, ::1/128)"),
     ]
 

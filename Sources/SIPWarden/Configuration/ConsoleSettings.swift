@@ -26,6 +26,11 @@ public struct ConsoleSettings: Sendable, Equatable {
     public var requireTOTP = true
     /// How long a console login lasts, in seconds.
     public var sessionLifetime = 8 * 3600
+    /// HTTP connections at once, in total and from one source (an IPv6 /64 counted as one).
+    public var maxConnections = 256
+    public var maxConnectionsPerIP = 16
+    /// Seconds a connection may wait for a request before it is closed.
+    public var idleTimeout = 60
 
     public init() {}
 
@@ -71,6 +76,9 @@ public struct ConsoleSettings: Sendable, Equatable {
         if let value = reader.bool(forKey: "console.require_totp") { settings.requireTOTP = value }
         // The schema has already checked the range.
         if let value = reader.int(forKey: "console.session_lifetime") { settings.sessionLifetime = value }
+        if let value = reader.int(forKey: "console.max_connections") { settings.maxConnections = value }
+        if let value = reader.int(forKey: "console.max_connections_per_ip") { settings.maxConnectionsPerIP = value }
+        if let value = reader.int(forKey: "console.idle_timeout") { settings.idleTimeout = value }
         if let networks = reader.networks(forKey: "metrics.allowed_networks") { settings.metricsNetworks = networks }
         return problems
     }

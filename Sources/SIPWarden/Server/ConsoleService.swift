@@ -107,6 +107,14 @@ struct ConsoleService: Service {
             },
             logger: logger)
         Self.addMetrics(to: &dependencies, settings: settings, server: server)
+        dependencies.connectionAdmits = { [filter] ip in
+            guard let filter, let key = AddressKey(ip) else { return true }
+            return filter.admitsConnection(from: key)
+        }
+        dependencies.connectionLimits.maxConnections = settings.maxConnections
+        dependencies.connectionLimits.maxConnectionsPerSource = settings.maxConnectionsPerIP
+        dependencies.connectionLimits.ipv6PrefixLength = configuration.guardSettings.engine.ipv6PrefixLength
+        dependencies.idleTimeout = .seconds(settings.idleTimeout)
         return dependencies
     }
 }

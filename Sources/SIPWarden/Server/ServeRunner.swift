@@ -90,6 +90,7 @@ public enum ServeRunner {
     public static func run(_ options: Options, environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
         let configuration = try await configuration(for: options, environment: environment)
         try prepareDataDirectory(options.dataDirectory)
+        if case .failure(let problem) = FileDescriptorLimit.raise(to: FileDescriptorLimit.needed(for: configuration)) { throw problem }
         let level = SharedLogLevel(Logger.Level(configuration.logLevel))
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
         let logger = Logger(label: "sipwarden")
