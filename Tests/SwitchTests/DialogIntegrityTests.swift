@@ -235,4 +235,25 @@ struct DialogIntegrityTests {
         #expect(rig.calls.registry.call("xfer-2") == nil)
         refer = try rig.sent().first?.1 ?? refer
     }
+
+    @Test("a call a crash left up: both parties get a BYE with their dialog's tags, to their Contact, with a CSeq well past the last known")
+    func orphanHungUp() throws {
+        let rig = Rig()
+        let dialog = OrphanDialog(
+            callID: "left-1", caller: CallEndpoint(transport: .udp, address: Rig.alice), callee: CallEndpoint(transport: .udp, address: Rig.carrier),
+            callerTarget: "sip:alice@127.0.0.2:5062", calleeTarget: "sip:0044207@127.0.0.9:5060", callerFrom: "<sip:alice@127.0.0.1>;tag=a1",
+            callerTo: "<sip:0044207@127.0.0.1>", calleeTag: "c1", forwardedFrom: "<sip:+442000000@127.0.0.1:5060>;tag=a1", callerCSeq: 7,
+            calleeCSeq: 0)
+        rig.engine.hangUpOrphan(dialog, reason: "server restarted")
+        let byes = try rig.sent()
+        var toCarrier = try #require(byes.first { $0.0 == Rig.carrier }?.1)
+        var toAlice = try #require(byes.first { $0.0 == Rig.alice }?.1)
+        #expect(toCarrier.method == .bye && toAlice.method == .bye)
+        #expect(toCarrier.requestURIText?.string == "sip:0044207@127.0.0.9:5060")
+        #expect(try toCarrier.from().text.string == "<sip:+442000000@127.0.0.1:5060>;tag=a1", "as the carrier knows alice")
+        #expect(try toCarrier.to().tag?.string == "c1")
+        #expect(try toCarrier.cseq().sequence == 7 + OrphanDialog.cseqMargin)
+        #expect(try toAlice.from().tag?.string == "c1" && toAlice.to().tag?.string == "a1")
+        #expect(try toAlice.cseq().sequence == OrphanDialog.cseqMargin)
+    }
 }

@@ -22,6 +22,9 @@ struct CallerSetup {
     let hub: EventHub
     /// The toll-fraud monitors; nil when `fraud.enabled` is false.
     let fraud: FraudService?
+    /// Calls the last run left up (a crash), closed and charged already: to be hung up
+    /// once the listeners are bound.
+    let orphans: [OrphanDialog]
 
     struct Problem: Error, CustomStringConvertible {
         let description: String
@@ -65,7 +68,14 @@ struct CallerSetup {
         callSettings.ringTimeoutSeconds = configuration.calls.ringTimeout
         callSettings.providerTimeoutMilliseconds = configuration.calls.providerTimeout * 1000
         let ledger = Ledger()
-        let callRecords = CallRecordWriter(database: database, ledger: ledger, logger: logger)
+        let callRecords = CallRecordWriter(database: database, ledger: ledger, logger: logger, wallClock: wallClock)
+        // Before the money is read: a crash's leftover calls are charged first.
+        let orphans: [OrphanDialog]
+        do {
+            orphans = try callRecords.closeLeftovers()
+        } catch {
+            throw Problem(description: "--data-dir: cannot close the calls the last run left up: \(error)")
+        }
         let hub = EventHub()
         let fraud = configuration.fraud.enabled
             ? FraudSetup.make(
@@ -87,7 +97,7 @@ struct CallerSetup {
             calls: calls, callRecords: callRecords, callSettings: configuration.calls, hub: hub)
         return CallerSetup(
             database: database, callers: callers, events: events, recorder: recorder, maintenance: maintenance, calls: calls,
-            callRecords: callRecords, hub: hub, fraud: fraud)
+            callRecords: callRecords, hub: hub, fraud: fraud, orphans: orphans)
     }
 
     @Sendable static func unixMilliseconds() -> Int64 {

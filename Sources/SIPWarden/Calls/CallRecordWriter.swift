@@ -10,20 +10,37 @@ import Synchronization
 /// SIP path: one transaction per batch, which also charges each call's cost to its account.
 /// A batch that cannot be written is kept and tried again, so a record of a finished call
 /// is not lost to a passing database error; the last flush runs at shutdown.
+///
+/// Answered calls are written down while they last (`LiveCall`), in the same batches, and
+/// their `lastSeenAt` moved on every `touchInterval`: a crash then leaves a trace that the
+/// next start closes, charges and hangs up (`closeLeftovers`).
 final class CallRecordWriter: CallRecordSink, Sendable {
     let database: AppDatabase
     let ledger: Ledger
     let logger: Logger
+    let wallClock: @Sendable () -> Int64
     private let pending = Mutex<[CallRecord]>([])
+    private let answered = Mutex<[LiveCall]>([])
+    private let lastTouch = Atomic<Int64>(0)
     private let writtenCount = Atomic<Int>(0)
     /// Past this many waiting records the oldest refused attempts are dropped (and
     /// counted); answered calls, which carry money, are always kept.
     static let pendingLimit = 200_000
+    /// How often live calls' `lastSeenAt` moves on, in milliseconds: a call a crash left up
+    /// is billed to at most this much before the crash.
+    static let touchInterval: Int64 = 5_000
 
-    init(database: AppDatabase, ledger: Ledger, logger: Logger) {
+    init(database: AppDatabase, ledger: Ledger, logger: Logger, wallClock: @escaping @Sendable () -> Int64 = CallerSetup.unixMilliseconds) {
         self.database = database
         self.ledger = ledger
         self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// A call was answered: written down with the next batch.
+    func callAnswered(_ call: ActiveCall) {
+        guard let row = LiveCallRecords.liveCall(call, now: wallClock()) else { return }
+        answered.withLock { $0.append(row) }
     }
 
     func record(_ draft: CallRecordDraft) {
@@ -78,23 +95,65 @@ final class CallRecordWriter: CallRecordSink, Sendable {
 
     /// Writes what is waiting; called every second and at shutdown.
     func flush() {
+        let live = answered.withLock { answered in
+            defer { answered.removeAll() }
+            return answered
+        }
         let batch = pending.withLock { pending in
             defer { pending.removeAll() }
             return pending
         }
-        guard !batch.isEmpty else { return }
+        touchLiveCalls()
+        guard !batch.isEmpty || !live.isEmpty else { return }
         var charges: [Int64: Int64] = [:]
         for record in batch where record.costMicros != 0 {
             if let account = record.accountId { charges[account, default: 0] += record.costMicros }
         }
         do {
-            let balances = try database.insertCharging(batch, accounts: Array(charges.keys))
+            let balances = try database.insertCharging(batch, accounts: Array(charges.keys), liveCalls: live)
             ledger.committed(charges: charges, balances: balances)
             writtenCount.add(batch.count, ordering: .relaxed)
         } catch {
             logger.error("call records not written (will retry)", metadata: ["count": "\(batch.count)", "error": "\(error)"])
             pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+            answered.withLock { $0.insert(contentsOf: live, at: 0) }
         }
+    }
+
+    /// Every `touchInterval`: the live calls are still up now.
+    private func touchLiveCalls() {
+        let now = wallClock()
+        let last = lastTouch.load(ordering: .relaxed)
+        guard now - last >= Self.touchInterval || now < last else { return }
+        lastTouch.store(now, ordering: .relaxed)
+        do {
+            try database.touchLiveCalls(at: Self.date(now))
+        } catch {
+            logger.error("live calls not marked as seen", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// At start: the calls the last run left up (it was killed), closed at the time they were
+    /// last seen up, charged, logged and put in the action log. Returns their dialogs, to be
+    /// hung up once the listeners are bound.
+    func closeLeftovers() throws -> [OrphanDialog] {
+        let leftovers = try database.liveCalls()
+        guard !leftovers.isEmpty else { return [] }
+        let records = leftovers.map(LiveCallRecords.closedRecord)
+        let accounts = Set(records.compactMap { $0.costMicros != 0 ? $0.accountId : nil })
+        _ = try database.insertCharging(records, accounts: Array(accounts))
+        let now = Self.date(wallClock())
+        for record in records {
+            logger.warning("call left up by the last run closed", metadata: [
+                "call_id": "\(SafeText.escape(record.callID))", "ended_at": "\(record.endedAt)", "billable_seconds": "\(record.billableSeconds)",
+                "cost_micros": "\(record.costMicros)",
+            ])
+            _ = try? database.insert(ActionLogEntry(
+                at: now, actor: "server", source: "", action: "call.closed_after_restart", target: "call \(record.callID)",
+                reason: "the server stopped while the call was up; closed at the time last seen (\(record.endedAt.iso8601)), \(record.billableSeconds) s billed",
+                hackingAttempt: false))
+        }
+        return leftovers.compactMap(LiveCallRecords.orphan)
     }
 
     /// The record as the database stores it.

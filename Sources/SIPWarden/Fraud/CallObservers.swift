@@ -6,11 +6,11 @@ import Switch
 /// switch tells it of starts and answers (`CallWatcher`) and hands it every final record
 /// (`CallRecordSink`), which it passes on to the record writer.
 final class CallObservers: CallWatcher, CallRecordSink, Sendable {
-    let writer: any CallRecordSink
+    let writer: CallRecordWriter
     let fraud: FraudService?
     let events: EventHub
 
-    init(writer: any CallRecordSink, fraud: FraudService?, events: EventHub) {
+    init(writer: CallRecordWriter, fraud: FraudService?, events: EventHub) {
         self.writer = writer
         self.fraud = fraud
         self.events = events
@@ -23,6 +23,7 @@ final class CallObservers: CallWatcher, CallRecordSink, Sendable {
     }
 
     func callAnswered(_ call: ActiveCall) {
+        writer.callAnswered(call)
         fraud?.callAnswered(call.record)
         events.publish { Self.event("call.answer", call.record, time: call.record.answeredAt ?? call.record.startedAt) }
     }

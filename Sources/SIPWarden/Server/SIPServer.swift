@@ -171,6 +171,15 @@ public final class SIPServer: Sendable {
         return stopped
     }
 
+    /// Hangs up both parties of calls the switch carried before it last stopped without
+    /// ending them (a crash), from the first event loop's engine.
+    public func hangUp(orphans: [OrphanDialog], reason: String = "server restarted") async {
+        guard !orphans.isEmpty, let bound = state.withLock({ $0.byIndex.first }) else { return }
+        try? await bound.eventLoop.submit {
+            for dialog in orphans { bound.value.hangUpOrphan(dialog, reason: reason) }
+        }.get()
+    }
+
     /// A sender on the open TCP/TLS connection from `remote` (see
     /// `SIPTransportServer.sender(onConnectionFrom:)`).
     public func sender(onConnectionFrom remote: SocketAddress) -> SIPReplySender? {
@@ -262,5 +271,6 @@ extension EngineStatistics {
         scannersSeen += other.scannersSeen
         scannersDropped += other.scannersDropped
         refusedBanned += other.refusedBanned
+        forged += other.forged
     }
 }

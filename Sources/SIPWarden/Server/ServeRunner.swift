@@ -143,7 +143,7 @@ public enum ServeRunner {
                     guardSetup.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0.service) }
                         ?? .init(service: setup.recorder),
                     .init(service: setup.maintenance),
-                    .init(service: SIPServerService(server: server, logger: logger)),
+                    .init(service: SIPServerService(server: server, logger: logger, orphans: setup.orphans)),
                     // After the server: shut down before it, so unregisters leave while the
                     // sockets are open.
                     .init(service: outbound),

@@ -50,19 +50,25 @@ public struct LiveCall: Codable, Sendable, Equatable, FetchableRecord, Persistab
         public var record: CallRecord
         public var caller: Party
         public var callee: Party
-        /// From and To as the caller sent them (To without the callee's tag).
+        /// From and To as the caller sent them (To without the callee's tag), and the From
+        /// the callee saw when the switch presented the caller otherwise.
         public var callerFrom: String
         public var callerTo: String
+        public var forwardedFrom: String?
         /// The longest the call may last (its money included).
         public var maxSeconds: Int
         public var price: Price?
 
-        public init(record: CallRecord, caller: Party, callee: Party, callerFrom: String, callerTo: String, maxSeconds: Int, price: Price?) {
+        public init(
+            record: CallRecord, caller: Party, callee: Party, callerFrom: String, callerTo: String, forwardedFrom: String?, maxSeconds: Int,
+            price: Price?
+        ) {
             self.record = record
             self.caller = caller
             self.callee = callee
             self.callerFrom = callerFrom
             self.callerTo = callerTo
+            self.forwardedFrom = forwardedFrom
             self.maxSeconds = maxSeconds
             self.price = price
         }

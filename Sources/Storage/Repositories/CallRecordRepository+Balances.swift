@@ -4,9 +4,12 @@ extension AppDatabase {
     /// `insert(_:)`, and the balances of `accounts` as that same transaction left them: the
     /// server's ledger takes them as the truth once the charges are in. An answered call's
     /// live-call row goes in the same transaction.
-    public func insertCharging(_ records: [CallRecord], accounts: [Int64]) throws -> [Int64: Int64] {
-        guard !records.isEmpty else { return [:] }
+    /// `liveCalls` (calls just answered) are written first: a call answered and ended within
+    /// one batch leaves no live-call row behind.
+    public func insertCharging(_ records: [CallRecord], accounts: [Int64], liveCalls: [LiveCall] = []) throws -> [Int64: Int64] {
+        guard !records.isEmpty || !liveCalls.isEmpty else { return [:] }
         return try writer.write { db in
+            for call in liveCalls { try call.save(db) }
             for record in records {
                 var record = record
                 try record.insert(db)

@@ -41,6 +41,11 @@ public enum HangupCause: String, Sendable, CaseIterable, Codable {
     case loopDetected = "loop-detected"
     /// The server could not carry the call (no way to reach the callee, capacity).
     case serverFailure = "server-failure"
+    /// The server stopped while the call was up (a crash): closed at its next start, at the
+    /// time it was last seen up, and both parties hung up then.
+    case serverRestart = "server-restart"
+    /// The request could not be carried as sent (a CSeq out of range).
+    case badRequest = "bad-request"
 
     /// The cause of a final failure from the callee's side, by status.
     public static func of(status: Int, ringing: Bool) -> HangupCause {

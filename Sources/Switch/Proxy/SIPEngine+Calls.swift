@@ -23,7 +23,7 @@ extension SIPEngine {
         // §8.1.1.5: below 2^31, so that the dialog's CSeqs (and the switch's own BYE, one
         // past the highest) never wrap.
         guard let inviteCSeq = try? request.cseq().sequence, inviteCSeq <= ActiveCall.maxCSeq else {
-            refuse(400, "Bad Request - CSeq must be less than 2^31", .invalidNumber, &request)
+            refuse(400, "Bad Request - CSeq must be less than 2^31", .badRequest, &request)
             return
         }
         // Who pays: the calling device, or the device that transferred the call to this

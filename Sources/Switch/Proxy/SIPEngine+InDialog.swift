@@ -247,6 +247,22 @@ extension SIPEngine {
         }
     }
 
+    /// Hangs up both parties of a call the switch carried before it last stopped without
+    /// ending it (a crash): its record is written already, so nothing else happens here.
+    public func hangUpOrphan(_ dialog: OrphanDialog, reason: String) {
+        let calleeTo = dialog.callerTo + ";tag=\(dialog.calleeTag)"
+        if let target = dialog.calleeTarget {
+            sendBye(
+                to: dialog.callee, requestURI: target, from: dialog.forwardedFrom ?? dialog.callerFrom, to: calleeTo, callID: dialog.callID,
+                cseq: OrphanDialog.after(dialog.callerCSeq), reason: reason)
+        }
+        if let target = dialog.callerTarget {
+            sendBye(
+                to: dialog.caller, requestURI: target, from: calleeTo, to: dialog.callerFrom, callID: dialog.callID,
+                cseq: OrphanDialog.after(dialog.calleeCSeq), reason: reason)
+        }
+    }
+
     private func sendBye(to endpoint: CallEndpoint, requestURI: String, from: String, to: String, callID: String, cseq: UInt32, reason: String) {
         guard let calls, let sender = calls.network.sender(to: endpoint, from: eventLoop),
             let own = calls.network.address(transport: endpoint.transport, ipv6: endpoint.address.isIPv6)
