@@ -5,7 +5,8 @@
 # 127.0.0.2 gets itself banned, and the ban must then be an element of the kernel set with a
 # timeout (the scanner jail's ban is set to 10 minutes here), and the kernel must then drop
 # the source's packets (the rule's counter moves); a `ban add --for` from the CLI reaches the
-# kernel set too, through the running server.
+# kernel set too, through the running server, a permanent one without a timeout, and
+# `ban remove` deletes both elements from the kernel set.
 #
 # Needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) for `ip netns` and `nft`; installs
 # nftables and iproute2 when missing. Where namespaces cannot be made (an unprivileged
@@ -131,11 +132,36 @@ for _ in $(seq 1 40); do
 done
 if [ -n "$element" ]; then pass "5  a CLI ban reached the kernel set: $element"; else fail "5  127.0.0.3 (CLI ban) is not in the kernel set"; fi
 
+# 6-7. A permanent CLI ban is an element without a timeout; `ban remove` deletes each element
+# from the kernel set through the running server (a permanent one would stay forever).
+"$bin" ban add 127.0.0.4 --reason "nftables check" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
+element=""
+for _ in $(seq 1 40); do
+    element=$(in_ns nft list set inet filter sipwarden_banned 2>/dev/null | grep -o '127\.0\.0\.4[^,}]*' || true)
+    [ -n "$element" ] && break
+    sleep 0.1
+done
+if [ -n "$element" ] && [[ "$element" != *timeout* ]]; then
+    pass "6  a permanent CLI ban is an element without a timeout: $element"
+else
+    fail "6  127.0.0.4 (permanent CLI ban): '$element'"
+fi
+for address in 127.0.0.3 127.0.0.4; do
+    "$bin" ban remove "$address" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
+done
+remaining="x"
+for _ in $(seq 1 50); do
+    remaining=$(in_ns nft list set inet filter sipwarden_banned 2>/dev/null | grep -o '127\.0\.0\.[34]\b' || true)
+    [ -z "$remaining" ] && break
+    sleep 0.1
+done
+if [ -z "$remaining" ]; then pass "7  ban remove deleted both kernel elements"; else fail "7  still in the kernel set after ban remove: $remaining"; fi
+
 kill -TERM "$server_pid"
 if wait "$server_pid" 2>/dev/null && grep -q " stopped" "$work/server.log"; then
-    pass "6  SIGTERM: exit 0, 'stopped' logged"
+    pass "8  SIGTERM: exit 0, 'stopped' logged"
 else
-    fail "6  SIGTERM: non-zero exit or no 'stopped' line"
+    fail "8  SIGTERM: non-zero exit or no 'stopped' line"
 fi
 server_pid=""
 if [ "$failures" -gt 0 ]; then
