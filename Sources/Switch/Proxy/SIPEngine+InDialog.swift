@@ -209,6 +209,11 @@ extension SIPEngine {
     /// other refusal leaves the call up. Only the far side's own answer counts.
     private func byeAnswered(callID: String, cseq: UInt32, status: Int, response: inout SIPMessage, peer: SIPPeer) {
         guard let calls, let call = calls.registry.call(callID), let bye = call.pendingBye, bye.cseq == cseq else { return }
+        // An answer carries its request's From and To: the BYE it answers is the pending one
+        // only if that came from the same side (both parties may send a BYE at once).
+        let fromTag = (try? response.from().tag?.string) ?? nil
+        let toTag = (try? response.to().tag?.string) ?? nil
+        guard let fromTag, call.side(fromTag: fromTag, toTag: toTag) == bye.side else { return }
         guard isFromParty(call, side: bye.side.opposite, peer: peer) else {
             reportForged(&response, peer: peer, reason: "an answer to a BYE from an address that is not the dialog's \(bye.side.opposite.rawValue)")
             return
