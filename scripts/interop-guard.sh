@@ -52,6 +52,11 @@
 #      answered within 2 s; `allow add 127.0.0.11/32`: 10 wrong passwords from it
 #      (scripts/sipp/register-wrong-password.xml) ban nothing, while the same from 127.0.0.12
 #      gets a sip-auth ban; `guard status --json` lists the jails.
+#   9. Spoofed packets "from" a carrier: provider carrier is 127.0.0.13 (by address); three
+#      OPTIONS with User-Agent friendly-scanner and 100 more at once from 127.0.0.13
+#      (scripts/guard/spoof.py): no ban of 127.0.0.13, the would-be ban logged as a provider's
+#      address spared, every clean OPTIONS answered (no flood drop); one scanner packet from
+#      127.0.0.14 gets a ban of one hour, not a permanent one.
 #   8. No line at error level in the server's logs; `ban explain` names the jail and the end
 #      of the ban (or "permanent") for every banned source; neither device source
 #      (127.0.0.8, 127.0.0.9) in `ban list --all`; SIGTERM again: exit status 0.
@@ -87,6 +92,8 @@ device_source=127.0.0.9
 manual_source=127.0.0.10
 allowed_source=127.0.0.11
 guesser_source=127.0.0.12
+provider_source=127.0.0.13
+one_packet_source=127.0.0.14
 device=1005            # inside svwar's range -e1000-1010, and svcrack's target
 device2=2001           # registers during the flood
 spare=3001             # the wrong passwords of check 7
@@ -255,6 +262,11 @@ more = ["Passw0rd!", "welcome1", "sip" + names[0], "000000"]
 with open(f"{work}/dictionary.txt", "w") as f:
     f.write("\n".join(wrong + [real] + more) + "\n")
 PY
+    if ! sw provider add carrier --host "$provider_source" --port any >>"$work/device-add.log" 2>&1; then
+        cat "$work/device-add.log" >&2
+        log "sipwarden provider add carrier failed"
+        return 1
+    fi
     local name
     for name in "$device" "$device2" "$spare"; do
         if ! sw device add "$name" --password-stdin <"$work/$name.password" >>"$work/device-add.log" 2>&1; then
@@ -807,6 +819,38 @@ PY
 else
     cat "$work/guard-status.err" >&2
     check 7e FAIL "guard status --json failed"
+fi
+
+# 9. Spoofed packets from the carrier's address, and one scanner packet from elsewhere.
+timeout 20 python3 "$guard_tools/spoof.py" --source "$provider_source" --port "$server_port" --scanner 3 --clean 100 \
+    >"$work/spoof-provider.out" 2>&1 || true
+sleep 0.5
+answered=$(sed -n 's/^answered //p' "$work/spoof-provider.out")
+if ever_banned "$provider_source"; then
+    check 9a FAIL "the carrier's address $provider_source was banned by spoofed packets: $(explain_summary "$provider_source")"
+elif ! grep -q "not banned: the address is a configured provider's" "$work/server-$server_label.log"; then
+    check 9a FAIL "no 'not banned: ... provider' line for $provider_source in the server log"
+else
+    check 9a PASS "3 friendly-scanner packets and a burst from the carrier's address $provider_source: not banned, the spared ban logged"
+fi
+if [ "${answered:-0}" -ge 100 ]; then
+    check 9b PASS "every clean OPTIONS of the burst from $provider_source answered (${answered}/100): a provider is never flood-dropped"
+else
+    cat "$work/spoof-provider.out" >&2
+    check 9b FAIL "from $provider_source ${answered:-0}/100 clean OPTIONS answered"
+fi
+since=$(now_ns)
+timeout 20 python3 "$guard_tools/spoof.py" --source "$one_packet_source" --port "$server_port" --scanner 1 --clean 0 \
+    >"$work/spoof-one.out" 2>&1 || true
+jail=""
+wait_for_ban "$one_packet_source" "$since" 3000 && jail=$ban_jail
+sw ban explain "$one_packet_source" >"$work/explain-$one_packet_source.txt" 2>&1 || true
+expires=$(grep -m1 -E '^  expires: ' "$work/explain-$one_packet_source.txt" | awk '{ print $2 }' || true)
+if [ "$jail" = sip-scanner ] && [ -n "$expires" ] && [ "$expires" != permanent ]; then
+    check 9c PASS "one scanner packet from $one_packet_source: a sip-scanner ban until $expires, not permanent"
+else
+    cat "$work/explain-$one_packet_source.txt" >&2
+    check 9c FAIL "one scanner packet from $one_packet_source: ban '${jail:-none}' until '${expires:-?}' (want sip-scanner, not permanent)"
 fi
 
 # 8. a) Nothing at error level. b) Every ban says its jail and its end.

@@ -33,7 +33,8 @@ extension SIPEngine {
             return .provider(provider)
         }
         let callID = (try? message.callID().description) ?? ""
-        let verdict = callers.authenticator.verify(&message, proxy: true, sourceIP: ip, now: now, lookup: directory.device(username:))
+        let verdict = callers.authenticator.verify(
+            &message, proxy: true, sourceIP: ip, now: now, lookup: directory.device(username:), namesServer: responder.identity.isLocal)
         switch verdict {
         case .authenticated(let device):
             if let refusal = sourceRefusal(device, peer: peer, callers: callers, now: now) {

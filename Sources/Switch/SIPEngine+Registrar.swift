@@ -12,7 +12,8 @@ extension SIPEngine {
         let now = callers.wallClock()
         let ip = peer.remote.rawIPBytes
         let directory = callers.directory.directory
-        let verdict = callers.authenticator.verify(&message, proxy: false, sourceIP: ip, now: now, lookup: directory.device(username:))
+        let verdict = callers.authenticator.verify(
+            &message, proxy: false, sourceIP: ip, now: now, lookup: directory.device(username:), namesServer: responder.identity.isLocal)
         let device: DeviceCredentials
         switch verdict {
         case .challenge(let failure):

@@ -131,6 +131,38 @@ struct DigestAuthenticatorTests {
         }
     }
 
+    @Test("credentials whose uri names the server itself (as SIPp writes it) pass for any Request-URI; another host's do not")
+    func digestURINamingTheServer() throws {
+        let auth = Self.authenticator()
+        let namesServer = { (uri: SIPURI) in uri.hostAddress.string == "sipwarden.example" }
+        for (digestURI, accepted) in [("sip:sipwarden.example", true), ("sip:sipwarden.example:5060", true), ("sip:other.example", false),
+                                      ("sip:1001@sipwarden.example", false)] {
+            let nonce = try Self.nonce(auth.challenge(proxy: true, stale: false, sourceIP: Self.ip, now: Self.t0))
+            var request = try Self.register(
+                nonce: nonce, header: "Proxy-Authorization", method: "INVITE", requestURI: "sip:00900123@sipwarden.example", digestURI: digestURI)
+            let verdict = auth.verify(&request, proxy: true, sourceIP: Self.ip, now: Self.t0, lookup: Self.lookup, namesServer: namesServer)
+            #expect((verdict == .authenticated(Self.device)) == accepted, "\(digestURI): \(verdict)")
+        }
+    }
+
+    @Test("a request changed in flight to another Request-URI, with the same Call-ID, CSeq, branch and nonce-count, is a replay, not a retransmission")
+    func requestURIInTheFingerprint() throws {
+        let auth = Self.authenticator()
+        let namesServer = { (uri: SIPURI) in uri.hostAddress.string == "sipwarden.example" }
+        let nonce = try Self.nonce(auth.challenge(proxy: true, stale: false, sourceIP: Self.ip, now: Self.t0))
+        var original = try Self.register(
+            nonce: nonce, header: "Proxy-Authorization", method: "INVITE", requestURI: "sip:1002@sipwarden.example", digestURI: "sip:sipwarden.example")
+        #expect(auth.verify(&original, proxy: true, sourceIP: Self.ip, now: Self.t0, lookup: Self.lookup, namesServer: namesServer) == .authenticated(Self.device))
+        var again = try Self.register(
+            nonce: nonce, header: "Proxy-Authorization", method: "INVITE", requestURI: "sip:1002@sipwarden.example", digestURI: "sip:sipwarden.example")
+        #expect(auth.verify(&again, proxy: true, sourceIP: Self.ip, now: Self.t0 + 500, lookup: Self.lookup, namesServer: namesServer) == .authenticated(Self.device),
+                "a retransmission")
+        var redirected = try Self.register(
+            nonce: nonce, header: "Proxy-Authorization", method: "INVITE", requestURI: "sip:00900123@sipwarden.example", digestURI: "sip:sipwarden.example")
+        #expect(auth.verify(&redirected, proxy: true, sourceIP: Self.ip, now: Self.t0 + 600, lookup: Self.lookup, namesServer: namesServer)
+                == .challenge(.replay(username: "1001")))
+    }
+
     @Test("a nonce is bound to the address it was given to and to this server's secret")
     func nonceBinding() throws {
         let auth = Self.authenticator()

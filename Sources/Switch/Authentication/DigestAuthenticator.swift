@@ -73,9 +73,14 @@ public struct DigestAuthenticator: Sendable {
 
     /// Checks the request's Authorization (or, with `proxy`, Proxy-Authorization) credentials
     /// for this realm. `lookup` finds a device by its exact username.
+    ///
+    /// `namesServer` tells whether a URI names the server itself: credentials whose `uri` is
+    /// the server (as SIPp and some proxies write it) are accepted for any Request-URI; they
+    /// bind no destination, and the nonce-count check (which covers the Request-URI) keeps
+    /// them from being used for another one.
     public func verify(
         _ request: inout SIPMessage, proxy: Bool, sourceIP: [UInt8], now: Int64,
-        lookup: (String) -> DeviceCredentials?
+        lookup: (String) -> DeviceCredentials?, namesServer: (SIPURI) -> Bool = { _ in false }
     ) -> Verdict {
         guard let method = request.method else { return .challenge(.noCredentials) }
         let values = (try? (proxy ? request.proxyAuthorizations() : request.authorizations())) ?? []
@@ -95,9 +100,10 @@ public struct DigestAuthenticator: Sendable {
         }
         // RFC 3261 §22.4, RFC 7616 §3.4: the credentials are for the Request-URI they name.
         // Credentials computed for one destination are refused for another before the
-        // password is looked at, so the answer says nothing about it.
+        // password is looked at, so the answer says nothing about it. A `uri` that names the
+        // server itself binds no destination and is taken (SIPp writes sip:SERVER:PORT).
         guard let requestURI = try? request.requestURI(), let named = try? AnyURI(parsing: digestURI),
-            named.isEquivalent(to: requestURI)
+            named.isEquivalent(to: requestURI) || named.sipURI.map({ $0.user == nil && namesServer($0) }) == true
         else {
             return .challenge(.malformed(username: username, reason: "the digest uri is not the Request-URI"))
         }
@@ -148,10 +154,14 @@ public struct DigestAuthenticator: Sendable {
         }
     }
 
-    /// What tells one request from another on the same nonce: Call-ID, CSeq and the top
-    /// Via's branch (a retransmission repeats all three, RFC 3261 §17.2.3).
+    /// What tells one request from another on the same nonce: the method, the Request-URI,
+    /// Call-ID, CSeq and the top Via's branch (a retransmission repeats them all, RFC 3261
+    /// §17.2.3). The Request-URI is in it so that a request changed in flight to go
+    /// elsewhere is a replay, not a retransmission, whatever its credentials' `uri` says.
     static func fingerprint(_ request: inout SIPMessage) -> Int {
         var hasher = Hasher()
+        hasher.combine(request.method?.name)
+        if let uri = request.requestURIText { hasher.combine(uri) }
         if let callID = try? request.callID() { hasher.combine(callID) }
         if let cseq = try? request.cseq() { hasher.combine(cseq.sequence) }
         if let branch = (try? request.topVia())?.branch { hasher.combine(branch) }
