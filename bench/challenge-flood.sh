@@ -64,6 +64,8 @@ log() { printf 'challenge-flood: %s\n' "$*" >&2; }
 
 . "$root/bench/lib/bench-common.sh"
 . "$root/scripts/lib/free-port.sh"
+# metric PORT SERIES (scripts/lib/metrics.sh).
+. "$root/scripts/lib/metrics.sh"
 
 cleanup() {
     local status=$?
@@ -116,22 +118,6 @@ start_sipwarden "$dir"
 wait_ready "$server_port" "$dir/server.log" || exit 1
 log "sipwarden ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
 
-# The figure of one /metrics series (summed over its labels unless they are given), 0 when absent.
-metric() {
-    python3 - "$console_port" "$1" <<'PY'
-import sys, urllib.request
-port, wanted = sys.argv[1], sys.argv[2]
-text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-total = 0.0
-for line in text.splitlines():
-    if line.startswith("#") or not line.strip():
-        continue
-    name, _, value = line.rpartition(" ")
-    if name == wanted or ("{" not in wanted and name.split("{")[0] == wanted):
-        total += float(value)
-print(int(total))
-PY
-}
 series=(
     'sipwarden_sip_requests_total{method="INVITE"}'
     'sipwarden_packets_received_total{transport="udp"}'
@@ -141,7 +127,7 @@ series=(
     'sipwarden_guard_dropped_packets_total{reason="flood"}'
     sipwarden_bans_total
 )
-metrics_snapshot() { for name in "${series[@]}"; do metric "$name"; done; }
+metrics_snapshot() { for name in "${series[@]}"; do metric "$console_port" "$name"; done; }
 
 # --- The callee ------------------------------------------------------------------------
 

@@ -131,6 +131,8 @@ else
 fi
 [ -x "$binary" ] || { log "no executable at $binary"; exit 1; }
 . "$root/scripts/lib/free-port.sh"
+# metric PORT SERIES (scripts/lib/metrics.sh).
+. "$root/scripts/lib/metrics.sh"
 
 result() {  # result NAME pass|FAIL DETAIL
     summary+=("$(printf '%-22s %s %s' "$1" "$2" "$3")")
@@ -233,24 +235,6 @@ sipp_traced() {
     local name=$1
     shift
     sipp_run "$name" -trace_msg -message_file messages.log "$@"
-}
-
-# The server's figure for one /metrics series (summed over its labels when none are given),
-# 0 when absent.
-metric() {
-    python3 - "$console_port" "$1" <<'PY'
-import sys, urllib.request
-port, wanted = sys.argv[1], sys.argv[2]
-text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-total = 0.0
-for line in text.splitlines():
-    if line.startswith("#") or not line.strip():
-        continue
-    name, _, value = line.rpartition(" ")
-    if name == wanted or ("{" not in wanted and name.split("{")[0] == wanted):
-        total += float(value)
-print(int(total))
-PY
 }
 
 # wait_exit PID SECONDS: until a background SIPp ends by itself, at most SECONDS; then stopped.
@@ -563,8 +547,8 @@ fi
 mkdir -p "$work/flood"
 legit_rate=15
 legit_calls=$((legit_rate * (flood_seconds > 3 ? flood_seconds - 2 : 1)))
-created_before=$(metric sipwarden_transactions_created_total)
-challenges_before=$(metric 'sipwarden_sip_responses_total{code="407"}')
+created_before=$(metric "$console_port" sipwarden_transactions_created_total)
+challenges_before=$(metric "$console_port" 'sipwarden_sip_responses_total{code="407"}')
 python3 "$root/scripts/guard/spoofed_invites.py" --target "127.0.0.1:$server_port" --rate "$flood_rate" --seconds "$flood_seconds" \
     --sources 500 --first-source 127.0.1.1 --caller steady --callee callee >"$work/flood/flood.txt" 2>&1 &
 flood_pid=$!
@@ -576,8 +560,8 @@ wait "$flood_pid" || true
 ok=$(stat_column "$work/flood-calls/stat.csv" 'SuccessfulCall(C)')
 failed=$(stat_column "$work/flood-calls/stat.csv" 'FailedCall(C)')
 have=$(wait_records "$legit_calls" --device steady --cause answered-normal-clearing)
-created=$(($(metric sipwarden_transactions_created_total) - created_before))
-challenges=$(($(metric 'sipwarden_sip_responses_total{code="407"}') - challenges_before))
+created=$(($(metric "$console_port" sipwarden_transactions_created_total) - created_before))
+challenges=$(($(metric "$console_port" 'sipwarden_sip_responses_total{code="407"}') - challenges_before))
 sent=$(awk '$1 == "sent" { print $2 }' "$work/flood/flood.txt")
 achieved=$(awk '$1 == "rate" { print $2 }' "$work/flood/flood.txt")
 if [ "$ok" = "$legit_calls" ] && [ "$failed" = 0 ] && [ "$have" = "$legit_calls" ] && [ "${achieved:-0}" -ge $((flood_rate * 9 / 10)) ] \
