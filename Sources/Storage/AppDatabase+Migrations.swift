@@ -326,13 +326,49 @@ extension AppDatabase {
                 t.add(column: "callerID", .text)
             }
             // Answered calls while they last, so that a crash leaves a trace: at the next
-            // start they are closed at the time last seen, charged and hung up. `state` is
-            // the call record so far and the dialog (JSON).
+            // start they are closed at the time last seen, charged and hung up. Plain columns,
+            // times in Unix milliseconds: written with one prepared statement per call.
             try db.create(table: "liveCall") { t in
                 t.primaryKey("callID", .text)
-                t.column("answeredAt", .datetime).notNull()
-                t.column("lastSeenAt", .datetime).notNull()
-                t.column("state", .jsonText).notNull()
+                t.column("answeredAt", .integer).notNull()
+                t.column("lastSeenAt", .integer).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("ringingAt", .integer)
+                t.column("callerKind", .text).notNull()
+                t.column("accountId", .integer)
+                t.column("deviceId", .integer)
+                t.column("callerName", .text)
+                t.column("providerId", .integer)
+                t.column("sourceIP", .text).notNull()
+                t.column("sourcePort", .integer).notNull()
+                t.column("transport", .text).notNull()
+                t.column("userAgent", .text)
+                t.column("fromHeader", .text).notNull()
+                t.column("toHeader", .text).notNull()
+                t.column("contact", .text)
+                t.column("requestURI", .text).notNull()
+                t.column("dialledNumber", .text).notNull()
+                t.column("destinationKind", .text).notNull()
+                t.column("destination", .text)
+                t.column("ratePrefix", .text)
+                t.column("callerID", .text)
+                t.column("relatedCallID", .text)
+                for side in ["caller", "callee"] {
+                    t.column(side + "Transport", .text).notNull()
+                    t.column(side + "IP", .text).notNull()
+                    t.column(side + "Port", .integer).notNull()
+                    t.column(side + "Tag", .text).notNull()
+                    t.column(side + "Target", .text)
+                    t.column(side + "CSeq", .integer).notNull()
+                }
+                t.column("callerFrom", .text).notNull()
+                t.column("callerTo", .text).notNull()
+                t.column("forwardedFrom", .text)
+                t.column("maxSeconds", .integer).notNull()
+                t.column("pricePerMinuteMicros", .integer)
+                t.column("connectionFeeMicros", .integer)
+                t.column("incrementSeconds", .integer)
+                t.column("minimumSeconds", .integer)
             }
         }
         return migrator

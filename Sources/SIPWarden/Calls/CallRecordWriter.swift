@@ -95,7 +95,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
 
     /// Writes what is waiting; called every second and at shutdown.
     func flush() {
-        let live = answered.withLock { answered in
+        let answeredNow = answered.withLock { answered in
             defer { answered.removeAll() }
             return answered
         }
@@ -104,6 +104,9 @@ final class CallRecordWriter: CallRecordSink, Sendable {
             return pending
         }
         touchLiveCalls()
+        // A call that ended in this same batch needs no row: the record is written with it.
+        let ended = Set(batch.lazy.filter { $0.answeredAt != nil }.map(\.callID))
+        let live = ended.isEmpty ? answeredNow : answeredNow.filter { !ended.contains($0.callID) }
         guard !batch.isEmpty || !live.isEmpty else { return }
         var charges: [Int64: Int64] = [:]
         for record in batch where record.costMicros != 0 {

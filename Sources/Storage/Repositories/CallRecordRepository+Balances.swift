@@ -9,14 +9,13 @@ extension AppDatabase {
     public func insertCharging(_ records: [CallRecord], accounts: [Int64], liveCalls: [LiveCall] = []) throws -> [Int64: Int64] {
         guard !records.isEmpty || !liveCalls.isEmpty else { return [:] }
         return try writer.write { db in
-            for call in liveCalls { try call.save(db) }
+            try LiveCall.insert(liveCalls, db)
+            let endLive = try db.cachedStatement(sql: "DELETE FROM liveCall WHERE callID = ?")
             for record in records {
                 var record = record
                 try record.insert(db)
                 // The call is over: it is no longer live (nothing to close after a crash).
-                if record.answeredAt != nil {
-                    try db.execute(sql: "DELETE FROM liveCall WHERE callID = ?", arguments: [record.callID])
-                }
+                if record.answeredAt != nil { try endLive.execute(arguments: [record.callID]) }
                 if let accountId = record.accountId, record.costMicros != 0 {
                     try db.execute(
                         sql: "UPDATE account SET balanceMicros = balanceMicros - ? WHERE id = ?",

@@ -18,23 +18,25 @@ public protocol LiveCallRepository: Sendable {
 extension AppDatabase: LiveCallRepository {
     public func save(_ calls: [LiveCall]) throws {
         guard !calls.isEmpty else { return }
-        try writer.write { db in
-            for call in calls { try call.save(db) }
-        }
+        try writer.write { db in try LiveCall.insert(calls, db) }
     }
 
     public func touchLiveCalls(at date: Date) throws {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         try writer.write { db in
-            try db.execute(sql: "UPDATE liveCall SET lastSeenAt = ?", arguments: [date])
+            try db.execute(sql: "UPDATE liveCall SET lastSeenAt = ?", arguments: [milliseconds])
         }
     }
 
     public func liveCalls() throws -> [LiveCall] {
-        try writer.read { db in try LiveCall.order(Column("answeredAt")).fetchAll(db) }
+        try writer.read { db in try LiveCall.fetchAll(db, sql: "SELECT * FROM liveCall ORDER BY answeredAt") }
     }
 
     public func removeLiveCalls(_ callIDs: [String]) throws {
         guard !callIDs.isEmpty else { return }
-        try writer.write { db in _ = try LiveCall.deleteAll(db, keys: callIDs) }
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: "DELETE FROM liveCall WHERE callID = ?")
+            for callID in callIDs { try statement.execute(arguments: [callID]) }
+        }
     }
 }
