@@ -27,10 +27,6 @@ struct CallerIdentity: Sendable, Equatable {
     /// The caller asked not to be identified.
     var privacy: Bool
 
-    /// Identity headers the switch takes off every request it forwards and writes anew.
-    static let removedHeaders: Set<SIPHeaderName> = [.pAssertedIdentity, .pPreferredIdentity]
-    static let removedExtensions: Set<String> = ["remote-party-id", "diversion", "history-info"]
-
     /// The identity of a new call's caller. `payer` is the device whose call it is (the
     /// caller, or the device that transferred the call); `provider` the calling provider.
     static func of(_ request: inout SIPMessage, payer: DeviceCredentials?, provider: ProviderEndpoint?, directory: CallerDirectory) -> CallerIdentity {
@@ -58,8 +54,7 @@ struct CallerIdentity: Sendable, Equatable {
     /// switch's address toward the destination; `from` the request's From.
     func edits(towardProvider trusted: Bool?, host: String, from: inout SIPMessage) -> HeaderEdits {
         var edits = HeaderEdits()
-        edits.removed = Self.removedHeaders
-        edits.removedExtensions = Self.removedExtensions
+        edits.removesIdentity = true
         let tag = (try? from.from().tag).map { ";tag=\($0.string)" } ?? ""
         let assertion = asserted.map { "<sip:\(Self.uriUser($0))@\(host)>" }
         if let trusted {

@@ -105,12 +105,13 @@ public enum ProxyMessages {
 
 /// What the switch changes in a request it forwards besides the routing headers: header
 /// fields it takes out (identity headers from untrusted parties, a Refer-To it replaces),
-/// a new From value (the same tag, another identity), and fields it adds.
+/// new From and To values (the same tags, another identity), and fields it adds.
 public struct HeaderEdits: Sendable {
     /// Known header fields taken out.
     public var removed: Set<SIPHeaderName> = []
-    /// Extension header fields taken out, by lower-case name (`remote-party-id`).
-    public var removedExtensions: Set<String> = []
+    /// The identity claims a party cannot vouch for taken out (RFC 3325): P-Asserted-Identity,
+    /// P-Preferred-Identity, Remote-Party-ID, Diversion, History-Info.
+    public var removesIdentity = false
     /// The From and To values sent instead of the received ones (the same tags).
     public var from: String?
     public var to: String?
@@ -118,10 +119,17 @@ public struct HeaderEdits: Sendable {
 
     public init() {}
 
+    /// The extension headers that carry identity claims.
+    static let identityExtensions = ["remote-party-id", "diversion", "history-info"]
+
     func removes(_ header: SIPHeader) -> Bool {
-        if header.name == .extensionHeader {
-            return !removedExtensions.isEmpty && removedExtensions.contains(header.rawName.string.lowercased())
+        switch header.name {
+        case .pAssertedIdentity where removesIdentity, .pPreferredIdentity where removesIdentity:
+            return true
+        case .extensionHeader:
+            return removesIdentity && Self.identityExtensions.contains { header.rawName.equalsIgnoringCase($0) }
+        default:
+            return !removed.isEmpty && removed.contains(header.name)
         }
-        return removed.contains(header.name)
     }
 }

@@ -79,10 +79,7 @@ extension SIPEngine {
         if let forwardedFrom = call.forwardedFrom {
             if side == .caller { edits.from = forwardedFrom } else { edits.to = call.callerFrom }
         }
-        if !isTrustedProvider(call, side: side) {
-            edits.removed.formUnion(CallerIdentity.removedHeaders)
-            edits.removedExtensions.formUnion(CallerIdentity.removedExtensions)
-        }
+        if !isTrustedProvider(call, side: side) { edits.removesIdentity = true }
         // §16.4: the proxy's own Route values (one, or two when it double record-routed)
         // are taken off; whatever follows stays for the next hop.
         let routes = ((try? request.routes()) ?? []).map(\.text.string)
