@@ -1,5 +1,5 @@
-public import HummingbirdCore
-public import Logging
+import HummingbirdCore
+import Logging
 public import NIOCore
 import Synchronization
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import GRDB
 
 /// An answered call while it lasts: enough to close it, charge it and hang it up should the
