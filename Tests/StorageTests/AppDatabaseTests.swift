@@ -30,6 +30,7 @@ struct AppDatabaseTests {
                 "v7 timed account blocks, action log, online samples, API keys",
                 "v8 console users and sessions",
                 "v9 transfers, caller IDs, live calls",
+                "v10 live-call heartbeat",
             ])
             _ = try database.insert(Account(name: "acme", createdAt: Self.now))
         }

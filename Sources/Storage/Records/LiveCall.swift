@@ -2,9 +2,9 @@ import Foundation
 public import GRDB
 
 /// An answered call while it lasts: enough to close it, charge it and hang it up should the
-/// server die before the call ends. Written when the call is answered, its `lastSeenAt`
-/// moved on every few seconds while the server runs, removed in the transaction that writes
-/// the call's record. One row of plain columns (times in Unix milliseconds), written with one
+/// server die before the call ends. Written when the call is answered, removed in the
+/// transaction that writes the call's record; while the server runs, one heartbeat row says
+/// when all its calls were last seen up (`LiveCallRepository.touchLiveCalls`). One row of plain columns (times in Unix milliseconds), written with one
 /// prepared statement: at a thousand calls a second this is on the write path.
 public struct LiveCall: Sendable, Equatable, FetchableRecord {
     /// What the call's record will say, known at the answer.
@@ -100,6 +100,7 @@ public struct LiveCall: Sendable, Equatable, FetchableRecord {
     public var callID: String
     /// Unix milliseconds.
     public var answeredAt: Int64
+    /// Unix milliseconds: when written; when read back, the later of that and the heartbeat.
     public var lastSeenAt: Int64
     public var record: Record
     public var caller: Party
