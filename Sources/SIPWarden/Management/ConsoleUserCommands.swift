@@ -50,8 +50,7 @@ public struct ConsoleUserCommands: Sendable {
             generated = password
         }
         let user = ConsoleUser(name: name, role: role, accountId: accountId, passwordHash: Bcrypt.hash(password, cost: cost), createdAt: session.now)
-        _ = try session.storage { try session.database.insert(user) }
-        try log("user.add", name: name, reason: "role \(role.rawValue)")
+        _ = try session.storage { try session.database.insert(user, log: entry("user.add", name: name, reason: "role \(role.rawValue)")) }
         let intro = "created console user \(name) (role \(role.rawValue)); two-factor login is set up at the first login"
         guard let generated else { return intro + "\n" }
         return "\(intro)\none-time password (shown only now):\n\(generated)\n"
@@ -93,8 +92,7 @@ public struct ConsoleUserCommands: Sendable {
     }
 
     public func remove(_ name: String) throws(ManagementError) -> String {
-        try session.storage { try session.database.removeConsoleUser(named: name) }
-        try log("user.remove", name: name, reason: "removed")
+        try session.storage { try session.database.removeConsoleUser(named: name, log: entry("user.remove", name: name, reason: "removed")) }
         return "removed console user \(PrintableText.escape(name))\n"
     }
 
@@ -107,17 +105,13 @@ public struct ConsoleUserCommands: Sendable {
         user.totpConfirmed = false
         user.recoveryCodes = []
         try session.storage {
-            try session.database.update(user)
-            try session.database.removeConsoleSessions(userId: user.id ?? 0)
+            try session.database.update(user, endingSessions: true, log: entry("user.reset_2fa", name: name, reason: "second factor reset; sessions ended"))
         }
-        try log("user.reset_2fa", name: name, reason: "second factor reset; sessions ended")
         return "two-factor login of \(PrintableText.escape(name)) reset: it is set up again at the next login\n"
     }
 
-    private func log(_ action: String, name: String, reason: String) throws(ManagementError) {
-        _ = try session.storage {
-            try session.database.insert(ActionLogEntry(
-                at: session.now, actor: session.actor, source: session.source, action: action, target: "console user \(name)", reason: reason))
-        }
+    /// The action log line of a change, written in the change's own transaction.
+    private func entry(_ action: String, name: String, reason: String) -> ActionLogEntry {
+        ActionLogEntry(at: session.now, actor: session.actor, source: session.source, action: action, target: "console user \(name)", reason: reason)
     }
 }

@@ -4,12 +4,15 @@ import GRDB
 /// Console users and their sessions, behind a protocol so that another database can
 /// implement it.
 public protocol ConsoleUserRepository: Sendable {
-    func insert(_ user: ConsoleUser) throws -> ConsoleUser
+    /// A change may carry its action log line, written in the same transaction.
+    func insert(_ user: ConsoleUser, log: ActionLogEntry?) throws -> ConsoleUser
     func update(_ user: ConsoleUser) throws
+    /// The user as changed, its sessions ended, and the line: one transaction.
+    func update(_ user: ConsoleUser, endingSessions: Bool, log: ActionLogEntry?) throws
     func consoleUsers() throws -> [ConsoleUser]
     func consoleUser(id: Int64) throws -> ConsoleUser?
     func consoleUser(named name: String) throws -> ConsoleUser?
-    func removeConsoleUser(named name: String) throws
+    func removeConsoleUser(named name: String, log: ActionLogEntry?) throws
     /// Whether any admin exists: without one, `serve` offers a one-time setup link.
     func hasConsoleAdmin() throws -> Bool
     /// Records a TOTP step as used, unless it or a later one already was: false for a replay.
@@ -29,10 +32,15 @@ public protocol ConsoleUserRepository: Sendable {
     @discardableResult func removeExpiredConsoleSessions(now: Date) throws -> Int
 }
 
+extension ConsoleUserRepository {
+    public func insert(_ user: ConsoleUser) throws -> ConsoleUser { try insert(user, log: nil) }
+    public func removeConsoleUser(named name: String) throws { try removeConsoleUser(named: name, log: nil) }
+}
+
 extension AppDatabase: ConsoleUserRepository {
-    public func insert(_ user: ConsoleUser) throws -> ConsoleUser {
+    public func insert(_ user: ConsoleUser, log: ActionLogEntry?) throws -> ConsoleUser {
         do {
-            return try writer.write { db in
+            return try write(logging: { _ in log }) { db in
                 var user = user
                 try user.insert(db)
                 return user
@@ -44,6 +52,13 @@ extension AppDatabase: ConsoleUserRepository {
 
     public func update(_ user: ConsoleUser) throws {
         try writer.write { db in try user.update(db) }
+    }
+
+    public func update(_ user: ConsoleUser, endingSessions: Bool, log: ActionLogEntry?) throws {
+        try write(logging: { log }) { db in
+            try user.update(db)
+            if endingSessions, let id = user.id { try ConsoleSession.filter(Column("consoleUserId") == id).deleteAll(db) }
+        }
     }
 
     public func consoleUsers() throws -> [ConsoleUser] {
@@ -58,9 +73,10 @@ extension AppDatabase: ConsoleUserRepository {
         try writer.read { db in try ConsoleUser.filter(Column("name") == name).fetchOne(db) }
     }
 
-    public func removeConsoleUser(named name: String) throws {
-        let deleted = try writer.write { db in try ConsoleUser.filter(Column("name") == name).deleteAll(db) }
-        if deleted == 0 { throw StorageError.notFound("console user \(name)") }
+    public func removeConsoleUser(named name: String, log: ActionLogEntry?) throws {
+        try write(logging: { log }) { db in
+            if try ConsoleUser.filter(Column("name") == name).deleteAll(db) == 0 { throw StorageError.notFound("console user \(name)") }
+        }
     }
 
     public func hasConsoleAdmin() throws -> Bool {

@@ -318,10 +318,10 @@ struct LoginRoutes: Sendable {
         if let problem = ConsolePasswordPolicy.problem(password, name: name) { return try setupPage(request, context: context, error: "Password refused: \(problem).") }
         guard password == form["password2"] else { return try setupPage(request, context: context, error: "The two passwords differ.") }
         let hash = try await console.bcryptHash(password)
-        _ = try console.database.insert(ConsoleUser(name: name, role: .admin, passwordHash: hash, createdAt: console.clock()))
-        _ = try console.database.insert(ActionLogEntry(
+        let line = ActionLogEntry(
             at: console.clock(), actor: "console:\(name)", source: context.peerIP, action: "user.add", target: "console user \(name)",
-            reason: "first admin, by the setup link"))
+            reason: "first admin, by the setup link")
+        _ = try console.database.insert(ConsoleUser(name: name, role: .admin, passwordHash: hash, createdAt: console.clock()), log: line)
         return console.pages.page(
             "message", title: "Admin created",
             data: ["heading": "Admin \(name) created", "text": "Log in now; you will set up two-factor login first.", "href": "/login", "label": "Log in"],
