@@ -109,8 +109,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // What the server does with a request: today, what it answers itself (RFC 3261 §8.2,
-        // §16.3); later the registrar, the dial plan and the proxy core.
+        // What the server does with a request: what it answers itself (RFC 3261 §8.2, §16.3),
+        // the registrar and caller identification with their digest challenges, the dial plan
+        // and call admission, and the stateful proxy with each call's dialog state.
         .target(
             name: "Switch",
             dependencies: [
@@ -131,8 +132,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The HTTP side of the server, on its own listener: the live event channel
-        // (WebSocket and Server-Sent Events) with its API-key and network checks; the web
-        // console and JSON API grow here. Built by `buildApplication`, which tests share.
+        // (WebSocket and Server-Sent Events) with its API-key and network checks, the metrics
+        // route, the connection gate, problem answers and the SVG charts and QR codes the
+        // console's pages draw. Built by `buildApplication`, which tests share.
         .target(
             name: "Console",
             dependencies: [

@@ -3,7 +3,8 @@ public import SIPCore
 /// What the server answers by itself, for a request that passed `validate()`. The checks
 /// follow RFC 3261's order: a request for the server itself is handled as a UAS would
 /// (§8.2: method, then Require), anything else as a proxy would before routing (§16.3:
-/// Max-Forwards, Proxy-Require); with no registrar or routes yet, nothing can be reached.
+/// Max-Forwards, Proxy-Require). What passes goes on to the registrar, identification and
+/// the proxy when the server has them; without them, a request for anyone else is 404.
 public struct LocalResponder: Sendable {
     /// Methods the server itself implements (Allow).
     public var allowedMethods: [SIPMethod] = [.options] { didSet { rebuildCapabilityHeaders() } }

@@ -152,7 +152,7 @@ public final class SIPEngine: SIPInboundProcessor {
             readingSince = nil
             if let callers, callers.consume(&message, from: peer) { return }
             if calls != nil, routeResponse(&message, peer: peer) { return }
-            // No other client transactions yet: any other response is a stray one (RFC 6026 §7.2).
+            // Neither an outbound registration's nor a forwarding's: a stray response (RFC 6026 §7.2).
             statistics.strayResponses += 1
             logger.debug("stray response dropped", metadata: ["peer": "\(peer)", "status": "\(message.statusCode ?? 0)"])
             return

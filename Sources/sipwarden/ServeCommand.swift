@@ -12,8 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
             (SIPWARDEN_SIP_TCP_IDLE_TIMEOUT for sip.tcp.idle_timeout), overridden by these \
             options. Unknown keys and bad values stop the server with exit status 2.
 
-            The data directory holds the database (devices, providers, DIDs, registrations, \
-            bans and the allow-list; managed with `sipwarden account|device|provider|did|ban|allow`, \
+            The data directory holds the database (accounts, devices, providers, DIDs, \
+            routes, rates, registrations, call records, bans, the allow-list, console users \
+            and API keys; managed with the other `sipwarden` commands and the web console, \
             changes picked up within about a second) and the nonce secret, both created on \
             first start.
 

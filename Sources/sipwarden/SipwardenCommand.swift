@@ -12,12 +12,15 @@ struct SipwardenCommand: AsyncParsableCommand {
 
             `sipwarden account`, `device`, `provider`, `did`, `route`, `rate` and \
             `registration` manage the database in the data directory (--data-dir), also \
-            while the server runs (routes, rates and account call limits are stored but not \
-            used by the server yet), and `cdr` reads its call records; `ban`, `allow` and \
-            `guard` do the same for intrusion prevention. `report` computes figures over a \
-            period: calls (ASR, ACD, minutes), devices online, security and cost. `apikey` \
-            manages the keys of the live event channel, and `actions` reads the action log \
-            (fraud blocks, alerts, operators' changes).
+            while the server runs: it picks changes up within about a second, sends \
+            outbound calls through the routes (a prefix's providers in priority order, with \
+            failover), prices them by the rates, and holds calls to the accounts' and \
+            devices' concurrent-call limits. `ban`, `allow` and `guard` do the same for \
+            intrusion prevention, and `cdr` reads the call records. `report` computes \
+            figures over a period: calls (ASR, ACD, minutes), devices online, security and \
+            cost. `admin` manages the web console's users, `apikey` the keys of the JSON \
+            API and the live event channel, and `actions` reads the action log (fraud \
+            blocks, alerts, operators' changes).
             """,
         subcommands: [
             ServeCommand.self, CheckCommand.self, ConfigCommand.self,

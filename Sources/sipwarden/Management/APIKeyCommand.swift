@@ -4,7 +4,7 @@ import SIPWarden
 struct APIKeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apikey",
-        abstract: "Manage API keys: what clients of the live event channel authenticate with.",
+        abstract: "Manage API keys: what clients of the JSON API and the live event channel authenticate with.",
         discussion: """
             A key is printed once, when it is made; only its SHA-256 is stored. Clients send \
             it as `Authorization: Bearer KEY`. Roles: admin, operator (read-only).

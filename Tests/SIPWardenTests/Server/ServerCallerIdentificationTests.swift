@@ -122,7 +122,8 @@ struct ServerCallerIdentificationTests {
             let credentials = DigestClient.credentials(
                 username: "1001", password: RegistrarFixture.password, nonce: try Self.nonce(first), method: "INVITE", uri: "sip:1002@127.0.0.1")
             let second = try await Self.call(Self.invite(to: "1002", server: target, callID: "call-ok", cseq: 2, authorization: credentials), client: client, server: target)
-            // Identified; there is no dial plan yet, so the call goes nowhere (404), never a ring.
+            // Identified. `withRegistrarServer` starts the server without its call services (no
+            // dial plan, no proxy), so an identified caller's INVITE reaches nobody: 404, never a ring.
             #expect(second.statusCode == 404)
             clock.advance(seconds: 40)
             setup.callers.tick()
@@ -144,7 +145,7 @@ struct ServerCallerIdentificationTests {
             let target = try server.address(.udp)
             let carrier = try await server.udpClient(host: "127.0.0.3")
             let fromCarrier = try await Self.call(Self.invite(to: "442071234567", server: target, callID: "from-carrier", cseq: 1), client: carrier, server: target)
-            #expect(fromCarrier.statusCode == 404, "identified as the provider: no challenge (and no route yet)")
+            #expect(fromCarrier.statusCode == 404, "identified as the provider: no challenge (and no call services in this server, so 404)")
             let stranger = try await server.udpClient(host: "127.0.0.4")
             let fromStranger = try await Self.call(Self.invite(to: "442071234567", server: target, callID: "from-stranger", cseq: 1), client: stranger, server: target)
             #expect(fromStranger.statusCode == 407)
