@@ -86,60 +86,26 @@ servers=${SERVERS:-"sipwarden kamailio"}
 generators=(127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5)
 answerers=(127.0.0.6 127.0.0.7)
 domain=127.0.0.1
-clk_tck=$(getconf CLK_TCK)
 scenarios="$root/scripts/sipp"
 trace_msg=()
 [ "${TRACE:-0}" = 0 ] || trace_msg=(-trace_msg -message_file messages.log)
 
-out=${OUT_DIR:-"$root/bench/results/call-load-$(date +%Y%m%d-%H%M%S)"}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-results="$out/steps.tsv"
-server_pid=""
-server_name=""
-uas_pids=()
-gen_pids=()
-
-log() { printf 'call-load: %s\n' "$*" >&2; }
-
+# The benchmarks' helpers (bench/lib/bench-common.sh, with scripts/lib/common.sh).
 . "$root/bench/lib/bench-common.sh"
-. "$root/scripts/lib/free-port.sh"
+uas_pids=()
 
+# stop_uas: the answering SIPp processes stopped.
 stop_uas() {
     local pid
-    for pid in "${uas_pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    for pid in "${uas_pids[@]}"; do stop_pid "$pid" 30; done
     uas_pids=()
 }
 
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    for pid in "${gen_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    stop_uas || true
-    stop_server || true
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-bench_lock
-
-# --- Tools -----------------------------------------------------------------------------
-
-install_bench_tools
-
-if [[ " $servers " == *" sipwarden "* ]]; then
-    find_sipwarden
-    if [ -n "$sipwarden_skip" ]; then
-        log "*** SIPWarden SKIPPED: $sipwarden_skip ***"
-        servers=$(echo " $servers " | sed 's/ sipwarden / /; s/^ *//; s/ *$//')
-    fi
-fi
-[ -n "$servers" ] || { log "no server left to measure"; exit 1; }
+on_exit() { stop_generators; stop_uas; stop_server; }
+start_bench call-load
+results="$out/steps.tsv"
+server_name=""
+servers_to_measure
 
 # The callers' scenario dials the injection file's third field (the -key callee of the
 # interop tests would send every call to one callee).
@@ -152,26 +118,15 @@ uac_scenario="$out/call-uac.xml"
 # username;password;callee), callees.csv (username;password) and calleesN.csv (each
 # answerer's share) and subscriber.sql (Kamailio's rows: HA1 values only).
 make_devices() {
-    python3 - "$callers" "$callees" "$realm" "$domain" "$out" "${#generators[@]}" "${#answerers[@]}" <<'PY'
-import hashlib, secrets, string, sys
+    lib_python - "$callers" "$callees" "$realm" "$domain" "$out" "${#generators[@]}" "${#answerers[@]}" <<'PY'
+import sys
+from devices import password, write_injection, write_subscribers
 count, callee_count, realm, domain, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 generator_count, answerer_count = int(sys.argv[6]), int(sys.argv[7])
-letters, digits = string.ascii_letters, string.digits
-specials = "!#%*+-.=?@_~"          # no ';' (field separator), no quote or backslash
-alphabet = letters + digits + specials
-rng = secrets.SystemRandom()
-def password():
-    while True:
-        p = "".join(rng.choice(alphabet) for _ in range(20))
-        if any(c in letters for c in p) and any(c in digits for c in p) and any(c in specials for c in p):
-            return p
-md5 = lambda s: hashlib.md5(s.encode()).hexdigest()
-callers = [(f"dev{i:06d}", password()) for i in range(1, count + 1)]
-callees = [(f"callee{i:02d}", password()) for i in range(1, callee_count + 1)]
+callers = [(f"dev{i:06d}", password(20)) for i in range(1, count + 1)]
+callees = [(f"callee{i:02d}", password(20)) for i in range(1, callee_count + 1)]
 def write(name, rows):
-    with open(f"{out}/{name}", "w") as f:
-        f.write("SEQUENTIAL\n")
-        f.writelines(";".join(row) + "\n" for row in rows)
+    write_injection(f"{out}/{name}", rows)
 write("callers.csv", callers)
 write("callees.csv", callees)
 dialling = [(u, p, callees[i % callee_count][0]) for i, (u, p) in enumerate(callers)]
@@ -179,66 +134,26 @@ for g in range(generator_count):
     write(f"gen{g}.csv", dialling[g::generator_count])
 for a in range(answerer_count):
     write(f"callees{a}.csv", callees[a::answerer_count])
-with open(f"{out}/subscriber.sql", "w") as f:
-    f.write("BEGIN;\n")
-    for u, p in callers + callees:
-        f.write(f"INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES "
-                f"('{u}', '{domain}', '', '{md5(f'{u}:{realm}:{p}')}', '{md5(f'{u}@{domain}:{realm}:{p}')}');\n")
-    f.write("COMMIT;\n")
+write_subscribers(f"{out}/subscriber.sql", callers + callees, realm, domain)
 PY
 }
 
 # --- Servers ---------------------------------------------------------------------------
 
-prepare_server() {
-    local name=$1 dir="$out/$1"
-    mkdir -p "$dir"
-    case "$name" in
-    sipwarden)
-        mkdir -p "$dir/data"
-        cat >"$dir/sipwarden.yaml" <<EOF
-sip:
-  listen: ["udp:127.0.0.1:$server_port"]
-  transactions:
-    max: $transactions
-server:
-  threads: $threads
-auth:
-  realm: "$realm"
-  algorithms: ["MD5", "SHA-256"]
-log:
-  level: info
-guard:
-  # The load generators and the callees: the Guard would otherwise ban them as a flood.
-  trusted: [$(printf '"%s/32", ' 127.0.0.1 "${generators[@]}" "${answerers[@]}" | sed 's/, $//')]
-EOF
-        local t0=$SECONDS
-        {
-            "$sipwarden_bin" device import "$out/callers.csv" --max-calls 10 --data-dir "$dir/data" --config "$dir/sipwarden.yaml"
-            "$sipwarden_bin" account add bench --max-calls 10000 --data-dir "$dir/data" --config "$dir/sipwarden.yaml"
-            tail -n +2 "$out/callees.csv" | while IFS=';' read -r user password; do
-                printf '%s\n' "$password" | "$sipwarden_bin" device add "$user" --account bench --max-calls 1000 --password-stdin \
-                    --data-dir "$dir/data" --config "$dir/sipwarden.yaml"
-            done
-        } >"$dir/setup.log" 2>&1 || { tail -20 "$dir/setup.log" >&2; log "sipwarden setup failed"; return 1; }
-        log "sipwarden: $callers callers and $callees callees created in $((SECONDS - t0)) s"
-        ;;
-    kamailio)
-        kamailio_database "$dir"
-        ;;
-    esac
-}
-
-start_server() {
-    local name=$1 dir="$out/$1"
-    server_name=$name
-    case "$name" in
-    sipwarden) start_sipwarden "$dir" ;;
-    kamailio) start_kamailio "$dir" "$root/bench/kamailio/proxy.cfg" "$kamailio_shm" ;;
-    esac
-    wait_ready "$server_port" "$dir/server.log" || return 1
-    log "$name ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
-    if [ "$name" = kamailio ]; then kamailio_roles "unix:$dir/ctl" >"$dir/roles.txt"; fi
+# sipwarden_setup DIR: SIPWarden's configuration, the callers imported as its devices and the
+# callees added in account bench.
+sipwarden_setup() {
+    local dir=$1 t0=$SECONDS
+    load_config "$dir" "transactions:" "  max: $transactions"
+    {
+        "$sipwarden_bin" device import "$out/callers.csv" --max-calls 10 --data-dir "$dir/data" --config "$dir/sipwarden.yaml"
+        "$sipwarden_bin" account add bench --max-calls 10000 --data-dir "$dir/data" --config "$dir/sipwarden.yaml"
+        tail -n +2 "$out/callees.csv" | while IFS=';' read -r user password; do
+            printf '%s\n' "$password" | "$sipwarden_bin" device add "$user" --account bench --max-calls 1000 --password-stdin \
+                --data-dir "$dir/data" --config "$dir/sipwarden.yaml"
+        done
+    } >"$dir/setup.log" 2>&1 || { tail -20 "$dir/setup.log" >&2; log "sipwarden setup failed"; return 1; }
+    log "sipwarden: $callers callers and $callees callees created in $((SECONDS - t0)) s"
 }
 
 # Registers each answerer's callees from its address and port, then starts the answering
@@ -256,13 +171,10 @@ start_callees() {
             smoke_answer="callee registration: ${smoke_answer:-no answer}"
             return 1
         fi
-        (
-            cd "$dir"
-            exec sipp "127.0.0.1:$server_port" -sf "$scenarios/call-uas.xml" -i "${answerers[$a]}" -p "${uas_ports[$a]}" -d "$ring_ms" \
-                -nostdin -nr -recv_timeout $((hold_ms + recv_timeout * 2)) -buff_size 4194304 -l 200000 -trace_stat -stf stat.csv -fd 5 \
-                ${trace_msg[@]+"${trace_msg[@]}"}
-        ) >"$dir/uas.out" 2>&1 &
-        uas_pids+=($!)
+        spawn_in "$dir" uas.out sipp "127.0.0.1:$server_port" -sf "$scenarios/call-uas.xml" -i "${answerers[$a]}" -p "${uas_ports[$a]}" \
+            -d "$ring_ms" -nostdin -nr -recv_timeout $((hold_ms + recv_timeout * 2)) -buff_size 4194304 -l 200000 \
+            -trace_stat -stf stat.csv -fd 5 ${trace_msg[@]+"${trace_msg[@]}"}
+        uas_pids+=("$spawned_pid")
     done
     sleep 0.5
     for pid in "${uas_pids[@]}"; do
@@ -305,58 +217,33 @@ run_step() {
     local count=${#generators[@]}
     local per_gen_rate=$((rate / count)) per_gen_calls=$(((calls + count - 1) / count))
     local dir="$out/$server_name/$label"
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    local procs
-    procs=$(server_processes | tr '\n' ' ')
-    # shellcheck disable=SC2086
-    task_ticks $procs >"$dir/ticks.before"
-    local drops_before t0 t1 busy0 busy1 uas0 uas1
-    drops_before=$(port_drops "$server_port")
-    busy0=$(machine_busy_ticks)
+    local procs drops_before drops_after t0 t1 busy0 busy1 uas0 uas1 i
+    step_begin "$dir"
     uas0=$(for pid in "${uas_pids[@]}"; do process_ticks "$pid"; done | awk '{ s += $1 } END { print s + 0 }')
-    t0=$(now)
-    gen_pids=()
-    local i
     for ((i = 0; i < count; i++)); do
-        local gdir="$dir/gen$i"
-        mkdir -p "$gdir"
-        (
-            cd "$gdir"
-            exec /usr/bin/time -f '%U %S' -o cpu.txt sipp "127.0.0.1:$server_port" -sf "$uac_scenario" \
-                -inf "$out/gen$i.csv" -i "${generators[$i]}" -p "${gen_ports[$i]}" \
-                -m "$per_gen_calls" -r "$per_gen_rate" -rp 1000 -l 100000 -d "$hold_ms" \
-                -nr -recv_timeout "$recv_timeout" -buff_size 4194304 -nostdin \
-                -timeout "$((calls / rate * 3 + 60))s" -trace_stat -stf stat.csv -fd 5 -trace_err -error_file errors.log \
-                ${trace_msg[@]+"${trace_msg[@]}"}
-        ) >"$gdir/sipp.out" 2>&1 &
-        gen_pids+=($!)
+        start_generator "$dir/gen$i" -sf "$uac_scenario" \
+            -inf "$out/gen$i.csv" -i "${generators[$i]}" -p "${gen_ports[$i]}" \
+            -m "$per_gen_calls" -r "$per_gen_rate" -rp 1000 -l 100000 -d "$hold_ms" \
+            -nr -recv_timeout "$recv_timeout" -buff_size 4194304 -nostdin \
+            -timeout "$((calls / rate * 3 + 60))s" -trace_stat -stf stat.csv -fd 5 -trace_err -error_file errors.log \
+            ${trace_msg[@]+"${trace_msg[@]}"}
     done
-    for pid in "${gen_pids[@]}"; do wait "$pid" || true; done
-    gen_pids=()
-    t1=$(now)
-    busy1=$(machine_busy_ticks)
+    wait_generators
     uas1=$(for pid in "${uas_pids[@]}"; do process_ticks "$pid"; done | awk '{ s += $1 } END { print s + 0 }')
-    # shellcheck disable=SC2086
-    task_ticks $procs >"$dir/ticks.after"
-    local drops_after
-    drops_after=$(port_drops "$server_port")
+    step_end "$dir"
 
-    local ok=0 created=0 gen_cpu=0 setup_ms=0
+    local gen_ok gen_created gen_offered gen_cpu setup_ms=0
+    generator_totals "$dir" "$count"
     for ((i = 0; i < count; i++)); do
-        local gdir="$dir/gen$i"
-        ok=$((ok + $(stat_column "$gdir/stat.csv" 'SuccessfulCall(C)')))
-        created=$((created + $(stat_column "$gdir/stat.csv" 'OutgoingCall(C)')))
-        setup_ms=$(awk -v a="${setup_ms:-0}" -v t="$(stat_column "$gdir/stat.csv" 'ResponseTime1(C)')" -v n="$count" \
+        setup_ms=$(awk -v a="$setup_ms" -v t="$(stat_column "$dir/gen$i/stat.csv" 'ResponseTime1(C)' 0)" -v n="$count" \
             'BEGIN { split(t, f, ":"); printf "%.1f", a + (f[1] * 3600000 + f[2] * 60000 + f[3] * 1000 + f[4] / 1000) / n }')
-        gen_cpu=$(awk -v a="$gen_cpu" -v f="$gdir/cpu.txt" 'BEGIN { while ((getline x < f) > 0) l = x; split(l, t, " "); print a + t[1] + t[2] }')
     done
     gen_cpu=$(awk -v a="$gen_cpu" -v t=$((uas1 - uas0)) -v hz="$clk_tck" 'BEGIN { print a + t / hz }')
-    local planned=$((per_gen_calls * count))
+    local ok=$gen_ok planned=$((per_gen_calls * count))
     local failed=$((planned - ok))
     local elapsed server_ticks busiest server_cpu gen_cpu_pct other_cpu
     step_cpu "$dir" "$t0" "$t1" "$busy0" "$busy1" "$gen_cpu"
-    local failed_pct call_rate verdict note="" cpu_per_call memory
+    local failed_pct call_rate verdict note cpu_per_call memory
     failed_pct=$(awk -v p="$planned" -v f="$failed" 'BEGIN { printf "%.3f", 100 * f / p }')
     # Completed calls per second of the step: its wall time includes the last calls' ringing and talk.
     call_rate=$(awk -v o="$ok" -v e="$elapsed" -v h=$((hold_ms + ring_ms)) 'BEGIN { w = e - h / 1000; printf "%.0f", o / (w > 0 ? w : e) }')
@@ -364,17 +251,10 @@ run_step() {
     # Calls started per second while the generators were starting them: the step's wall time
     # less the last call's ringing and talk (SIPp's own CallRate(C) counts those too).
     local offered_rate
-    offered_rate=$(awk -v c="$created" -v e="$elapsed" -v h=$((hold_ms + ring_ms)) 'BEGIN { w = e - h / 1000; printf "%.0f", c / (w > 0 ? w : e) }')
+    offered_rate=$(awk -v c="$gen_created" -v e="$elapsed" -v h=$((hold_ms + ring_ms)) 'BEGIN { w = e - h / 1000; printf "%.0f", c / (w > 0 ? w : e) }')
     memory=$(server_memory | awk -v s="$server_name" '{ printf "%d", (s == "kamailio" ? $2 : $1) / 1024 }')
     local server_drops=$((drops_after - drops_before))
-    step_pass=1
-    if awk -v f="$failed_pct" -v l="$fail_limit" 'BEGIN { exit !(f > l) }'; then step_pass=0; note="failures"; fi
-    if awk -v o="$offered_rate" -v r="$rate" -v m="$min_offered" 'BEGIN { exit !(o < r * m / 100) }'; then
-        step_pass=0
-        note="${note:+$note, }only $offered_rate/s offered (generators or answers too slow)"
-    fi
-    if [ "$other_cpu" -gt "$noisy_cpu" ]; then note="${note:+$note, }noisy: other processes used ${other_cpu}% CPU"; fi
-    verdict=$([ "$step_pass" = 1 ] && echo pass || echo FAIL)
+    step_verdict "$failed_pct" "$offered_rate" "$rate" "only $offered_rate/s offered (generators or answers too slow)" "$other_cpu"
     total_ok=$((total_ok + ok))
     printf '%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n' "$server_name" "$label" "$rate" "$offered_rate" \
         "$call_rate" "$ok" "$failed" "$failed_pct" "$server_cpu" "$busiest" "$cpu_per_call" "$gen_cpu_pct" "$other_cpu" "$server_drops" \
@@ -384,6 +264,17 @@ run_step() {
         "$cpu_per_call" "$gen_cpu_pct" "$other_cpu" "$server_drops" "$memory" "$verdict" "$note")"
     sleep "$drain_seconds"  # the step's transactions end before the next step starts
 }
+
+# highest_rate SERVER STEP_LINE: the summary's words on SERVER's highest passing step.
+highest_rate() {
+    echo "${maximum[$1]} calls/s offered, $(echo "$2" | cut -f5) calls/s completed, $(echo "$2" | cut -f7) failed, server CPU $(echo "$2" | cut -f9)% ($(echo "$2" | cut -f11) us/call), memory $(echo "$2" | cut -f15) MB, SIPp CPU $(echo "$2" | cut -f12)%, other processes $(echo "$2" | cut -f13)%"
+}
+
+# server_notes SERVER: the summary's line on SERVER's call records.
+server_notes() { echo "  call records: ${records_line[$1]}"; }
+
+# run_rate RATE: one ramp step, RATE x MIN_STEP_SECONDS calls.
+run_rate() { run_step "rate-$1" "$1" $(($1 * min_step_seconds)); }
 
 # smoke_call: one call from the first caller; fails, with what the server answered, when it
 # does not complete.
@@ -422,8 +313,8 @@ for name in $servers; do
     for ((a = 0; a < ${#answerers[@]}; a++)); do uas_ports+=("$(free_port)"); done
     total_ok=0
     smoke_answer=""
-    prepare_server "$name"
-    start_server "$name"
+    prepare_load_server "$name"
+    start_load_server "$name" "$root/bench/kamailio/proxy.cfg" "$kamailio_shm"
     if ! start_callees || ! smoke_call; then
         log "*** $name SKIPPED: a call does not complete (${smoke_answer:-no answer}; see $out/$name) ***"
         skipped_line[$name]="a call does not complete (${smoke_answer:-no answer})"
@@ -432,26 +323,7 @@ for name in $servers; do
         continue
     fi
 
-    best=0 first_fail=0
-    for rate in $rates; do
-        run_step "rate-$rate" "$rate" $((rate * min_step_seconds))
-        if [ "$step_pass" = 1 ]; then
-            [ "$rate" -gt "$best" ] && best=$rate
-        else
-            [ "$first_fail" -ne 0 ] || first_fail=$rate
-            [ "$ramp_all" = 1 ] || break
-        fi
-    done
-    if [ "$first_fail" -ne 0 ] && [ "$first_fail" -gt "$best" ]; then
-        lo=$best hi=$first_fail
-        while [ $((hi - lo)) -gt "$resolution" ]; do
-            rate=$(( ((lo + hi) / 2 + resolution / 2) / resolution * resolution ))
-            { [ "$rate" -le "$lo" ] || [ "$rate" -ge "$hi" ]; } && break
-            run_step "rate-$rate" "$rate" $((rate * min_step_seconds))
-            if [ "$step_pass" = 1 ]; then lo=$rate; else hi=$rate; fi
-        done
-        best=$lo
-    fi
+    ramp_search
     maximum[$name]=$best
     if [ "$name" = sipwarden ]; then
         settle_records
@@ -474,25 +346,10 @@ done
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|"
     tail -n +2 "$results" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $19, $9, $10, $11, $12, $13, $14, $15, $16, $17, ($18 == "" ? "" : " (" $18 ")") }'
     echo
-    for name in $servers; do
-        if [ -n "${skipped_line[$name]:-}" ]; then
-            echo "$name: SKIPPED: ${skipped_line[$name]}"
-            continue
-        fi
-        line=$(awk -F'\t' -v s="$name" -v r="rate-${maximum[$name]}" '$1 == s && $2 == r { print; exit }' "$results")
-        echo "$name:"
-        if [ -n "$line" ]; then
-            echo "  highest passing rate: ${maximum[$name]} calls/s offered, $(echo "$line" | cut -f5) calls/s completed, $(echo "$line" | cut -f7) failed, server CPU $(echo "$line" | cut -f9)% ($(echo "$line" | cut -f11) us/call), memory $(echo "$line" | cut -f15) MB, SIPp CPU $(echo "$line" | cut -f12)%, other processes $(echo "$line" | cut -f13)%"
-        else
-            echo "  highest passing rate: none of $rates passed"
-        fi
-        echo "  call records: ${records_line[$name]}"
-    done
+    servers_summary
     if [ -n "${maximum[sipwarden]:-}" ] && [ -n "${maximum[kamailio]:-}" ] && [ "${maximum[kamailio]}" -gt 0 ]; then
         echo "ratio SIPWarden / Kamailio (highest passing rate): $(awk -v a="${maximum[sipwarden]}" -v b="${maximum[kamailio]}" 'BEGIN { printf "%.2f", a / b }')x"
     fi
-    if grep -q 'noisy:' "$results"; then
-        echo "WARNING: other processes used more than ${noisy_cpu}% CPU during some steps (marked noisy): run again on a quiet machine"
-    fi
+    noisy_warning
     echo "results: $out"
 } | tee "$out/summary.txt"

@@ -50,40 +50,19 @@ call_limit=${CALL_LIMIT:-200}
 hold_ms=${HOLD_MS:-1000}
 servers=sipwarden
 server_name=sipwarden
-clk_tck=$(getconf CLK_TCK)
 scenarios="$root/scripts/sipp"
 
-out=${OUT_DIR:-"$root/bench/results/challenge-flood-$(date +%Y%m%d-%H%M%S)"}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-server_pid=""
+# The benchmarks' helpers (bench/lib/bench-common.sh, with scripts/lib/common.sh).
+. "$root/bench/lib/bench-common.sh"
 uas_pid=""
 flood_pid=""
 
-log() { printf 'challenge-flood: %s\n' "$*" >&2; }
-
-. "$root/bench/lib/bench-common.sh"
-. "$root/scripts/lib/free-port.sh"
-# metric PORT SERIES (scripts/lib/metrics.sh).
-. "$root/scripts/lib/metrics.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    [ -n "$flood_pid" ] && kill -TERM "$flood_pid" 2>/dev/null || true
-    if [ -n "$uas_pid" ]; then
-        kill -TERM "$uas_pid" 2>/dev/null || true
-        for _ in $(seq 30); do kill -0 "$uas_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$uas_pid" 2>/dev/null || true
-    fi
-    stop_server || true
-    exit "$status"
+on_exit() {
+    [ -z "$flood_pid" ] || kill -TERM "$flood_pid" 2>/dev/null || true
+    stop_pid "$uas_pid" 30
+    stop_server
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-bench_lock
-
-install_bench_tools
+start_bench challenge-flood
 find_sipwarden
 [ -z "$sipwarden_skip" ] || { log "$sipwarden_skip"; exit 1; }
 
@@ -115,8 +94,7 @@ printf 'SEQUENTIAL\ncaller;%s\n' "$caller_password" >"$out/caller.csv"
 printf 'SEQUENTIAL\ncallee;%s\n' "$callee_password" >"$out/callee.csv"
 
 start_sipwarden "$dir"
-wait_ready "$server_port" "$dir/server.log" || exit 1
-log "sipwarden ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
+wait_ready || exit 1
 
 series=(
     'sipwarden_sip_requests_total{method="INVITE"}'
@@ -131,13 +109,12 @@ metrics_snapshot() { for name in "${series[@]}"; do metric "$console_port" "$nam
 
 # --- The callee ------------------------------------------------------------------------
 
-mkdir -p "$out/callee"
-(cd "$out/callee" && sipp "127.0.0.1:$server_port" -sf "$scenarios/register-auth.xml" -inf "$out/callee.csv" -i 127.0.0.1 -p "$callee_port" \
-    -m 1 -nostdin -timeout 10s -timeout_error -trace_stat -stf register.csv -trace_err -error_file register-errors.log >register.out 2>&1) \
-    || { log "callee registration failed (see $out/callee)"; exit 1; }
-(cd "$out/callee" && exec sipp "127.0.0.1:$server_port" -sf "$scenarios/call-uas.xml" -i 127.0.0.1 -p "$callee_port" -nostdin \
-    -l 100000 -buff_size 4194304 -trace_stat -stf stat.csv -fd 5 -trace_err -error_file errors.log >uas.out 2>&1) &
-uas_pid=$!
+run_in "$out/callee" register.out sipp "127.0.0.1:$server_port" -sf "$scenarios/register-auth.xml" -inf "$out/callee.csv" \
+    -i 127.0.0.1 -p "$callee_port" -m 1 -nostdin -timeout 10s -timeout_error -trace_stat -stf register.csv \
+    -trace_err -error_file register-errors.log || { log "callee registration failed (see $out/callee)"; exit 1; }
+spawn_in "$out/callee" uas.out sipp "127.0.0.1:$server_port" -sf "$scenarios/call-uas.xml" -i 127.0.0.1 -p "$callee_port" -nostdin \
+    -l 100000 -buff_size 4194304 -trace_stat -stf stat.csv -fd 5 -trace_err -error_file errors.log
+uas_pid=$spawned_pid
 sleep 0.5
 kill -0 "$uas_pid" 2>/dev/null || { log "the answering SIPp did not start (see $out/callee/uas.out)"; exit 1; }
 
@@ -152,10 +129,9 @@ python3 "$root/scripts/guard/spoofed_invites.py" --target "127.0.0.1:$server_por
     --sources "$flood_sources" --first-source 127.0.1.1 --caller caller --callee callee >"$out/flood.txt" 2>&1 &
 flood_pid=$!
 sleep 1
-mkdir -p "$out/calls"
-(cd "$out/calls" && timeout $((flood_seconds * 3 + 60)) sipp "127.0.0.1:$server_port" -sf "$scenarios/call-uac.xml" -inf "$out/caller.csv" \
-    -key callee callee -i 127.0.0.1 -m "$legit_calls" -r "$call_rate" -l "$call_limit" -d "$hold_ms" -nostdin -buff_size 4194304 \
-    -trace_stat -stf stat.csv -fd 5 -trace_err -error_file errors.log >sipp.out 2>&1) || true
+run_in "$out/calls" sipp.out timeout $((flood_seconds * 3 + 60)) sipp "127.0.0.1:$server_port" -sf "$scenarios/call-uac.xml" \
+    -inf "$out/caller.csv" -key callee callee -i 127.0.0.1 -m "$legit_calls" -r "$call_rate" -l "$call_limit" -d "$hold_ms" \
+    -nostdin -buff_size 4194304 -trace_stat -stf stat.csv -fd 5 -trace_err -error_file errors.log || true
 wait "$flood_pid" || true
 flood_pid=""
 t1=$(now)
@@ -163,9 +139,9 @@ ticks1=$(process_ticks "$server_pid")
 read -r -a after <<<"$(metrics_snapshot | tr '\n' ' ')"
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")
 
-attempted=$(stat_column "$out/calls/stat.csv" 'OutgoingCall(C)')
-succeeded=$(stat_column "$out/calls/stat.csv" 'SuccessfulCall(C)')
-failed=$(stat_column "$out/calls/stat.csv" 'FailedCall(C)')
+attempted=$(stat_column "$out/calls/stat.csv" 'OutgoingCall(C)' 0)
+succeeded=$(stat_column "$out/calls/stat.csv" 'SuccessfulCall(C)' 0)
+failed=$(stat_column "$out/calls/stat.csv" 'FailedCall(C)' 0)
 sent=$(awk '$1 == "sent" { print $2 }' "$out/flood.txt")
 achieved=$(awk '$1 == "rate" { print $2 }' "$out/flood.txt")
 elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -192,7 +168,7 @@ us_per_datagram=$(awk -v t=$((ticks1 - ticks0)) -v hz="$clk_tck" -v n="$datagram
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
-    echo "sipwarden: $server_version ($sipwarden_bin); $(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1)"
+    echo "sipwarden: $server_version ($sipwarden_bin); $(sipp_version)"
     echo "flood: asked $flood_rate INVITEs/s for $flood_seconds s from $flood_sources sources; sent $sent, achieved ${achieved:-?}/s"
     echo "legitimate calls: $legit_calls planned at $call_rate/s, $attempted attempted, $succeeded successful ($pct %), $failed failed"
     echo "server CPU: $cpu % of one core over $elapsed s ($cpu_seconds s of CPU: $us_per_datagram us per datagram received, calls included)"

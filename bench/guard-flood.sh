@@ -28,43 +28,24 @@ duration=${DURATION:-30}
 register_rate=${REGISTER_RATE:-5}
 attacker=127.0.0.2
 clean=127.0.0.3
-out=${OUT_DIR:-"$root/bench/results/guard-flood-$(date +%Y%m%d-%H%M%S)"}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-clk_tck=$(getconf CLK_TCK)
-server_pid=""
+
+log_name=guard-flood
+# The benchmarks' helpers (bench/lib/bench-common.sh, with scripts/lib/common.sh).
+. "$root/bench/lib/bench-common.sh"
+bench_results guard-flood
 flood_pid=""
 
-log() { printf 'guard-flood: %s\n' "$*" >&2; }
+bench_lock
 
-# One benchmark at a time on this machine.
-exec 9>"${BENCH_LOCK:-/tmp/sipwarden-bench.lock}"
-flock -w 3600 9 || { log "another benchmark holds the lock"; exit 1; }
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    [ -n "$flood_pid" ] && kill -TERM "$flood_pid" 2>/dev/null || true
+on_exit() {
+    [ -z "$flood_pid" ] || kill -TERM "$flood_pid" 2>/dev/null || true
     [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-    exit "$status"
+    server_pid=""
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+script_traps
 
-command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt-get install -y -qq sip-tester >/dev/null; }
-if [ -n "${SERVER_BINARY:-}" ]; then
-    bin=$SERVER_BINARY
-else
-    log "swift build -c release --product sipwarden"
-    swift build -c release --product sipwarden >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; exit 1; }
-    bin="$root/.build/release/sipwarden"
-fi
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+need_tools sipp:sip-tester
+need_server_binary
 
 port=$(free_port)
 data="$out/data"
@@ -76,14 +57,12 @@ log:
   level: info
 EOF
 password='Flood-Bench-Pass-1'
-printf '%s\n' "$password" | "$bin" device add bench1 --password-stdin --data-dir "$data" --config "$out/sipwarden.yaml" >/dev/null
-"$bin" ban add "$attacker" --reason "flood benchmark" --data-dir "$data" --config "$out/sipwarden.yaml" >/dev/null
+printf '%s\n' "$password" | "$binary" device add bench1 --password-stdin --data-dir "$data" --config "$out/sipwarden.yaml" >/dev/null
+"$binary" ban add "$attacker" --reason "flood benchmark" --data-dir "$data" --config "$out/sipwarden.yaml" >/dev/null
 printf 'SEQUENTIAL\nbench1;%s\n' "$password" >"$out/users.csv"
 
-"$bin" serve --config "$out/sipwarden.yaml" --data-dir "$data" >"$out/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q "ready" "$out/server.log" && break; sleep 0.1; done
-grep -q "ready" "$out/server.log" || { log "server did not start"; cat "$out/server.log" >&2; exit 1; }
+launch_server "$out/server.log" "$binary" serve --config "$out/sipwarden.yaml" --data-dir "$data"
+wait_server_ready || exit 1
 
 printf 'run\tflood_sent_per_s\tregistrations\tsuccessful\tfailed\tregistration_ms_avg\tregistration_ms_p99\tregistration_ms_max\tserver_cpu_percent\n' >"$out/summary.tsv"
 
@@ -99,8 +78,8 @@ run() {
         sleep 1
     fi
     local before elapsed_start
-    before=$(cpu_ticks "$server_pid")
-    elapsed_start=$(date +%s.%N)
+    before=$(process_ticks "$server_pid")
+    elapsed_start=$(now)
     (cd "$dir" && timeout $((duration + 30)) sipp "127.0.0.1:$port" -sf "$root/bench/sipp/register-auth-rtd.xml" \
         -inf "$out/users.csv" -i "$clean" -p "$(free_port)" -r "$register_rate" -m "$calls" -l 100 \
         -recv_timeout 2000 -nr -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -bg >/dev/null 2>&1) || true
@@ -110,8 +89,8 @@ run() {
         sleep 0.1
     done
     local after elapsed
-    after=$(cpu_ticks "$server_pid")
-    elapsed=$(echo "$(date +%s.%N) - $elapsed_start" | bc)
+    after=$(process_ticks "$server_pid")
+    elapsed=$(echo "$(now) - $elapsed_start" | bc)
     if [ -n "$flood_pid" ]; then
         wait "$flood_pid" 2>/dev/null || true
         flood_pid=""

@@ -79,81 +79,32 @@ noisy_cpu=${NOISY_CPU_PCT:-20}
 servers=${SERVERS:-"sipwarden kamailio"}
 generators=(127.0.0.2 127.0.0.3)
 domain=127.0.0.1
-clk_tck=$(getconf CLK_TCK)
 scenario="$root/bench/sipp/register-auth.xml"
 
-out=${OUT_DIR:-"$root/bench/results/register-load-$(date +%Y%m%d-%H%M%S)"}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-results="$out/steps.tsv"
-server_pid=""
-server_name=""
-gen_pids=()
-
-log() { printf 'register-load: %s\n' "$*" >&2; }
-
+# The benchmarks' helpers (bench/lib/bench-common.sh, with scripts/lib/common.sh).
 . "$root/bench/lib/bench-common.sh"
-. "$root/scripts/lib/free-port.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    for pid in "${gen_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    stop_server || true
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-bench_lock
-
-# --- Tools -----------------------------------------------------------------------------
-
-install_bench_tools
+on_exit() { stop_generators; stop_server; }
+start_bench register-load
+results="$out/steps.tsv"
+server_name=""
 
 # SIPWarden: skipped (loudly) when it cannot take part yet.
-sipwarden_skip=""
-if [[ " $servers " == *" sipwarden "* ]]; then
-    find_sipwarden
-    if [ -z "$sipwarden_skip" ] && ! "$sipwarden_bin" device import --help >/dev/null 2>&1; then
-        sipwarden_skip="$sipwarden_bin has no 'device import' command yet"
-    fi
-    if [ -n "$sipwarden_skip" ]; then
-        log "*** SIPWarden SKIPPED: $sipwarden_skip ***"
-        servers=$(echo " $servers " | sed 's/ sipwarden / /; s/^ *//; s/ *$//')
-    fi
-fi
-[ -n "$servers" ] || { log "no server left to measure"; exit 1; }
+servers_to_measure device import
 
 # --- Users -----------------------------------------------------------------------------
 
 # users.csv (SIPp injection file and `device import` input), gen0.csv and gen1.csv (one half
 # each), subscriber.sql (Kamailio's rows: HA1 values only).
 make_users() {
-    python3 - "$users" "$realm" "$domain" "$out" <<'PY'
-import hashlib, secrets, string, sys
+    lib_python - "$users" "$realm" "$domain" "$out" <<'PY'
+import sys
+from devices import password, write_injection, write_subscribers
 count, realm, domain, out = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-letters, digits = string.ascii_letters, string.digits
-specials = "!#%*+-.=?@_~"          # no ';' (field separator), no quote or backslash
-alphabet = letters + digits + specials
-rng = secrets.SystemRandom()
-def password():
-    while True:
-        p = "".join(rng.choice(alphabet) for _ in range(20))
-        if any(c in letters for c in p) and any(c in digits for c in p) and any(c in specials for c in p):
-            return p
-md5 = lambda s: hashlib.md5(s.encode()).hexdigest()
-rows = [(f"dev{i:06d}", password()) for i in range(1, count + 1)]
+rows = [(f"dev{i:06d}", password(20)) for i in range(1, count + 1)]
 half = (count + 1) // 2
 for name, part in (("users.csv", rows), ("gen0.csv", rows[:half]), ("gen1.csv", rows[half:])):
-    with open(f"{out}/{name}", "w") as f:
-        f.write("SEQUENTIAL\n")
-        f.writelines(f"{u};{p}\n" for u, p in part)
-with open(f"{out}/subscriber.sql", "w") as f:
-    f.write("BEGIN;\n")
-    for u, p in rows:
-        f.write(f"INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES "
-                f"('{u}', '{domain}', '', '{md5(f'{u}:{realm}:{p}')}', '{md5(f'{u}@{domain}:{realm}:{p}')}');\n")
-    f.write("COMMIT;\n")
+    write_injection(f"{out}/{name}", part)
+write_subscribers(f"{out}/subscriber.sql", rows, realm, domain)
 PY
 }
 
@@ -182,52 +133,17 @@ bindings_in_database() {
 
 # --- Servers ---------------------------------------------------------------------------
 
-prepare_server() {
-    local name=$1 dir="$out/$1"
-    mkdir -p "$dir"
-    case "$name" in
-    sipwarden)
-        mkdir -p "$dir/data"
-        cat >"$dir/sipwarden.yaml" <<EOF
-sip:
-  listen: ["udp:127.0.0.1:$server_port"]
-server:
-  threads: $threads
-auth:
-  realm: "$realm"
-  algorithms: ["MD5", "SHA-256"]
-log:
-  level: info
-guard:
-  # The load generators: the Guard would otherwise ban them as a flood.
-  trusted: ["127.0.0.1/32", "${generators[0]}/32", "${generators[1]}/32"]
-EOF
-        local t0=$SECONDS
-        if ! "$sipwarden_bin" device import "$out/users.csv" --data-dir "$dir/data" --config "$dir/sipwarden.yaml" \
-            >"$dir/import.log" 2>&1; then
-            tail -20 "$dir/import.log" >&2
-            log "sipwarden device import failed"
-            return 1
-        fi
-        log "sipwarden: $users devices imported in $((SECONDS - t0)) s"
-        ;;
-    kamailio)
-        kamailio_database "$dir"
-        ;;
-    esac
-}
-
-start_server() {
-    local name=$1 dir="$out/$1"
-    server_name=$name
-    case "$name" in
-    sipwarden) start_sipwarden "$dir" ;;
-    kamailio) start_kamailio "$dir" "$root/bench/kamailio/registrar.cfg" 256 -A "UL_TIMER=$ul_timer" -A "UL_DB_MODE=$ul_db_mode" ;;
-    esac
-    wait_ready "$server_port" "$dir/server.log" || return 1
-    log "$name ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
-    sleep 1  # let start-up allocations settle before the first memory reading
-    if [ "$name" = kamailio ]; then kamailio_roles "unix:$dir/ctl" >"$dir/roles.txt"; fi
+# sipwarden_setup DIR: SIPWarden's configuration, and the users imported as its devices.
+sipwarden_setup() {
+    local dir=$1 t0=$SECONDS
+    load_config "$dir"
+    if ! "$sipwarden_bin" device import "$out/users.csv" --data-dir "$dir/data" --config "$dir/sipwarden.yaml" \
+        >"$dir/import.log" 2>&1; then
+        tail -20 "$dir/import.log" >&2
+        log "sipwarden device import failed"
+        return 1
+    fi
+    log "sipwarden: $users devices imported in $((SECONDS - t0)) s"
 }
 
 # --- One step --------------------------------------------------------------------------
@@ -239,65 +155,31 @@ run_step() {
     local count=${#generators[@]}
     local per_gen_rate=$((rate / count)) per_gen_calls=$(((calls + count - 1) / count))
     local dir="$out/$server_name/$label"
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    local procs
-    procs=$(server_processes | tr '\n' ' ')
-    # shellcheck disable=SC2086
-    task_ticks $procs >"$dir/ticks.before"
-    local drops_before t0 t1 busy0 busy1
-    drops_before=$(port_drops "$server_port")
-    busy0=$(machine_busy_ticks)
-    t0=$(now)
-    gen_pids=()
-    local i
+    local procs drops_before drops_after t0 t1 busy0 busy1 i
+    step_begin "$dir"
     for ((i = 0; i < count; i++)); do
-        local gdir="$dir/gen$i"
-        mkdir -p "$gdir"
-        (
-            cd "$gdir"
-            exec /usr/bin/time -f '%U %S' -o cpu.txt sipp "127.0.0.1:$server_port" -sf "$scenario" \
-                -inf "$out/gen$i.csv" -i "${generators[$i]}" -p "${gen_ports[$i]}" \
-                -m "$per_gen_calls" -r "$per_gen_rate" -rp 1000 -l $((per_gen_rate * 4 + 1000)) \
-                -nr -recv_timeout "$recv_timeout" -buff_size 4194304 -nostdin \
-                -timeout "$((calls / rate * 3 + 30))s" -trace_stat -stf stat.csv -fd 1
-        ) >"$gdir/sipp.out" 2>&1 &
-        gen_pids+=($!)
+        start_generator "$dir/gen$i" -sf "$scenario" \
+            -inf "$out/gen$i.csv" -i "${generators[$i]}" -p "${gen_ports[$i]}" \
+            -m "$per_gen_calls" -r "$per_gen_rate" -rp 1000 -l $((per_gen_rate * 4 + 1000)) \
+            -nr -recv_timeout "$recv_timeout" -buff_size 4194304 -nostdin \
+            -timeout "$((calls / rate * 3 + 30))s" -trace_stat -stf stat.csv -fd 1
     done
-    for pid in "${gen_pids[@]}"; do wait "$pid" || true; done
-    gen_pids=()
-    t1=$(now)
-    busy1=$(machine_busy_ticks)
-    # shellcheck disable=SC2086
-    task_ticks $procs >"$dir/ticks.after"
-    local drops_after
-    drops_after=$(port_drops "$server_port")
+    wait_generators
+    step_end "$dir"
 
-    local ok=0 offered_rate=0 gen_cpu=0
-    for ((i = 0; i < count; i++)); do
-        local gdir="$dir/gen$i"
-        ok=$((ok + $(stat_column "$gdir/stat.csv" 'SuccessfulCall(C)')))
-        offered_rate=$(awk -v a="$offered_rate" -v b="$(stat_column "$gdir/stat.csv" 'CallRate(C)')" 'BEGIN { print a + b }')
-        gen_cpu=$(awk -v a="$gen_cpu" -v f="$gdir/cpu.txt" 'BEGIN { while ((getline x < f) > 0) l = x; split(l, t, " "); print a + t[1] + t[2] }')
-    done
-    local planned=$((per_gen_calls * count))
+    local gen_ok gen_created gen_offered gen_cpu
+    generator_totals "$dir" "$count"
+    local ok=$gen_ok planned=$((per_gen_calls * count))
     local failed=$((planned - ok))
     local elapsed server_ticks busiest server_cpu gen_cpu_pct other_cpu
     step_cpu "$dir" "$t0" "$t1" "$busy0" "$busy1" "$gen_cpu"
-    local failed_pct reg_rate verdict note="" cpu_per_reg
+    local failed_pct reg_rate offered_rate verdict note cpu_per_reg
     failed_pct=$(awk -v p="$planned" -v f="$failed" 'BEGIN { printf "%.3f", 100 * f / p }')
     reg_rate=$(awk -v o="$ok" -v e="$elapsed" 'BEGIN { printf "%.0f", o / e }')
     cpu_per_reg=$(awk -v t="$server_ticks" -v hz="$clk_tck" -v o="$ok" 'BEGIN { if (o > 0) printf "%.0f", 1e6 * t / hz / o; else print "-" }')
-    offered_rate=$(awk -v r="$offered_rate" 'BEGIN { printf "%.0f", r }')
+    offered_rate=$(awk -v r="$gen_offered" 'BEGIN { printf "%.0f", r }')
     local server_drops=$((drops_after - drops_before))
-    step_pass=1
-    if awk -v f="$failed_pct" -v l="$fail_limit" 'BEGIN { exit !(f > l) }'; then step_pass=0; note="failures"; fi
-    if awk -v o="$offered_rate" -v r="$rate" -v m="$min_offered" 'BEGIN { exit !(o < r * m / 100) }'; then
-        step_pass=0
-        note="${note:+$note, }generators offered only $offered_rate/s"
-    fi
-    if [ "$other_cpu" -gt "$noisy_cpu" ]; then note="${note:+$note, }noisy: other processes used ${other_cpu}% CPU"; fi
-    verdict=$([ "$step_pass" = 1 ] && echo pass || echo FAIL)
+    step_verdict "$failed_pct" "$offered_rate" "$rate" "generators offered only $offered_rate/s" "$other_cpu"
     printf '%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$server_name" "$label" "$rate" "$offered_rate" \
         "$reg_rate" "$ok" "$failed" "$failed_pct" "$server_cpu" "$busiest" "$cpu_per_reg" "$gen_cpu_pct" "$other_cpu" "$server_drops" \
         "$elapsed" "$verdict" "$note" >>"$results"
@@ -319,6 +201,17 @@ smoke_register() {
     fi
     smoke_answer=$(grep -ohE 'SIP/2\.0 [0-9]{3} [A-Za-z ]*' "$dir/errors.log" 2>/dev/null | head -1 || true)
     return 1
+}
+
+# highest_rate SERVER STEP_LINE: the summary's words on SERVER's highest passing step.
+highest_rate() {
+    echo "${maximum[$1]}/s offered, $(echo "$2" | cut -f5) registrations/s completed, $(echo "$2" | cut -f7) failed, server CPU $(echo "$2" | cut -f9)% ($(echo "$2" | cut -f11) us/registration), SIPp CPU $(echo "$2" | cut -f12)%, other processes $(echo "$2" | cut -f13)%"
+}
+
+# server_notes SERVER: the summary's memory and persistence lines of SERVER.
+server_notes() {
+    echo "  memory: ${memory_line[$1]}"
+    echo "  persistence: ${persist_line[$1]}"
 }
 
 # run_rate RATE: one ramp step, max(USERS, RATE x MIN_STEP_SECONDS) registrations.
@@ -347,8 +240,9 @@ for ((i = 0; i < ${#generators[@]}; i++)); do gen_ports+=("$(free_port)"); done
 declare -A maximum memory_line persist_line skipped_line
 for name in $servers; do
     server_port=$(free_port)
-    prepare_server "$name"
-    start_server "$name"
+    prepare_load_server "$name"
+    start_load_server "$name" "$root/bench/kamailio/registrar.cfg" 256 -A "UL_TIMER=$ul_timer" -A "UL_DB_MODE=$ul_db_mode"
+    sleep 1  # let start-up allocations settle before the first memory reading
     if ! smoke_register; then
         log "*** $name SKIPPED: it does not complete a registration (${smoke_answer:-no answer}; see $out/$name/smoke) ***"
         skipped_line[$name]="it does not complete a registration (${smoke_answer:-no answer})"
@@ -386,27 +280,7 @@ for name in $servers; do
     fi
     log "$name: ${persist_line[$name]}"
 
-    best=0 first_fail=0
-    for rate in $rates; do
-        run_rate "$rate"
-        if [ "$step_pass" = 1 ]; then
-            [ "$rate" -gt "$best" ] && best=$rate
-        else
-            [ "$first_fail" -ne 0 ] || first_fail=$rate
-            [ "$ramp_all" = 1 ] || break
-        fi
-    done
-    # Bisection between the highest rate that passed and the first that failed.
-    if [ "$first_fail" -ne 0 ] && [ "$first_fail" -gt "$best" ]; then
-        lo=$best hi=$first_fail
-        while [ $((hi - lo)) -gt "$resolution" ]; do
-            rate=$(( ((lo + hi) / 2 + resolution / 2) / resolution * resolution ))
-            { [ "$rate" -le "$lo" ] || [ "$rate" -ge "$hi" ]; } && break
-            run_rate "$rate"
-            if [ "$step_pass" = 1 ]; then lo=$rate; else hi=$rate; fi
-        done
-        best=$lo
-    fi
+    ramp_search
     maximum[$name]=$best
     stop_server
     log "$name: highest passing rate ${best}/s"
@@ -422,24 +296,8 @@ done
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"
     tail -n +2 "$results" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, ($17 == "" ? "" : " (" $17 ")") }'
     echo
-    for name in $servers; do
-        if [ -n "${skipped_line[$name]:-}" ]; then
-            echo "$name: SKIPPED: ${skipped_line[$name]}"
-            continue
-        fi
-        line=$(awk -F'\t' -v s="$name" -v r="rate-${maximum[$name]}" '$1 == s && $2 == r { print; exit }' "$results")
-        echo "$name:"
-        if [ -n "$line" ]; then
-            echo "  highest passing rate: ${maximum[$name]}/s offered, $(echo "$line" | cut -f5) registrations/s completed, $(echo "$line" | cut -f7) failed, server CPU $(echo "$line" | cut -f9)% ($(echo "$line" | cut -f11) us/registration), SIPp CPU $(echo "$line" | cut -f12)%, other processes $(echo "$line" | cut -f13)%"
-        else
-            echo "  highest passing rate: none of $rates passed"
-        fi
-        echo "  memory: ${memory_line[$name]}"
-        echo "  persistence: ${persist_line[$name]}"
-    done
+    servers_summary
     if [ -n "$sipwarden_skip" ]; then echo "SIPWarden SKIPPED: $sipwarden_skip"; fi
-    if grep -q 'noisy:' "$results"; then
-        echo "WARNING: other processes used more than ${noisy_cpu}% CPU during some steps (marked noisy): run again on a quiet machine"
-    fi
+    noisy_warning
     echo "results: $out"
 } | tee "$out/summary.txt"

@@ -89,55 +89,12 @@ flood_seconds=${INTEROP_FLOOD_SECONDS:-10}
 ready_timeout=30
 stop_timeout=15
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sipwarden-interop-calls.XXXXXX")
-server_pid=""
-background=()
-failures=0
-summary=()
-started_at=$SECONDS
-
-log() { printf 'interop-calls: %s\n' "$*" >&2; }
-
-# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
-. "$root/scripts/lib/interop-common.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    for pid in "${background[@]}"; do stop_pid "$pid" 20; done
-    stop_pid "$server_pid" 50
-    if [ "$status" -ne 0 ] || [ "${KEEP_LOGS:-0}" = 1 ]; then
-        log "logs kept in $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-for tool in sipp:sip-tester python3:python3; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 && continue
-    log "installing ${tool#*:}"
-    apt_install "${tool#*:}" || { cat "$work/apt.log" >&2; log "cannot install ${tool#*:}"; exit 1; }
-done
-if [ -n "${SERVER_BINARY:-}" ]; then
-    binary=$SERVER_BINARY
-else
-    log "swift build -c release --product sipwarden"
-    swift build -c release --product sipwarden >"$work/build.log" 2>&1 \
-        || { tail -50 "$work/build.log" >&2; log "release build failed"; exit 1; }
-    binary="$root/.build/release/sipwarden"
-fi
-[ -x "$binary" ] || { log "no executable at $binary"; exit 1; }
-. "$root/scripts/lib/free-port.sh"
-# metric PORT SERIES (scripts/lib/metrics.sh).
-. "$root/scripts/lib/metrics.sh"
-
-result() {  # result NAME pass|FAIL DETAIL
-    summary+=("$(printf '%-22s %s %s' "$1" "$2" "$3")")
-    [ "$2" = pass ] || failures=$((failures + 1))
-}
+# The shared helpers (scripts/lib/common.sh); the EXIT trap stops what runs in the
+# background (the peers, the flood).
+. "$root/scripts/lib/common.sh"
+start_interop interop-calls sipp:sip-tester python3:python3
+need_server_binary
+result_format='%-22s %s %s'
 
 data="$work/data"
 config="$work/sipwarden.yaml"
@@ -193,29 +150,12 @@ for device in caller callee pocket forger transferor presenter steady; do
 done
 
 start_server() {
-    : >>"$work/server.log"  # there before the server opens it: counted from the start
-    "$binary" serve --config "$config" --data-dir "$data" >>"$work/server.log" 2>&1 &
-    server_pid=$!
-    local deadline=$((SECONDS + ready_timeout)) lines
-    lines=$(grep -c 'sipwarden: ready' "$work/server.log" || true)
-    until [ "$(grep -c 'sipwarden: ready' "$work/server.log" || true)" -gt "$lines" ]; do
-        if ! kill -0 "$server_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-            tail -30 "$work/server.log" >&2
-            log "the server did not become ready"
-            exit 1
-        fi
-        sleep 0.05
-    done
+    launch_server "$work/server.log" "$binary" serve --config "$config" --data-dir "$data"
+    wait_server_ready || exit 1
 }
 
-# sipp_run NAME ARGS...: runs SIPp in $work/NAME, in the foreground, bounded.
-sipp_run() {
-    local name=$1
-    shift
-    mkdir -p "$work/$name"
-    (cd "$work/$name" && timeout 180 sipp -i 127.0.0.1 -nostdin -trace_stat -stf stat.csv -trace_err -error_file errors.log "$@" \
-        "127.0.0.1:$server_port" >sipp.out 2>&1)
-}
+# sipp_run NAME ARGS...: runs SIPp in $work/NAME, in the foreground, for at most 180 s.
+sipp_run() { sipp_client "$1" 180 "${@:2}"; }
 
 # sipp_background NAME ARGS...: the same, in the background (a UAS), with its message trace.
 sipp_background() { sipp_background_at 127.0.0.1 "$@"; }
@@ -224,10 +164,9 @@ sipp_background() { sipp_background_at 127.0.0.1 "$@"; }
 sipp_background_at() {
     local address=$1 name=$2
     shift 2
-    mkdir -p "$work/$name"
-    (cd "$work/$name" && exec timeout 300 sipp -i "$address" -nostdin -trace_msg -message_file messages.log -trace_err \
-        -error_file errors.log "$@" "127.0.0.1:$server_port" >sipp.out 2>&1) &
-    background+=($!)
+    spawn_in "$work/$name" sipp.out timeout 300 sipp -i "$address" -nostdin -trace_msg -message_file messages.log -trace_err \
+        -error_file errors.log "$@" "127.0.0.1:$server_port"
+    background+=("$spawned_pid")
 }
 
 # sipp_traced NAME ARGS...: like sipp_run, with the message trace (NAME/messages.log).
@@ -244,9 +183,7 @@ wait_exit() {
     stop_pid "$pid" 20
 }
 
-# Python checks read SIPp's message traces with scripts/lib/sipp_trace.py (no bytecode left
-# in the tree).
-export PYTHONPATH="$root/scripts/lib${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1
+# Python checks read SIPp's message traces with scripts/lib/sipp_trace.py (lib_python).
 
 # The records as JSON (after the writer's next flush, within about 1 s).
 records() { cli cdr list --json --limit 10000 "$@"; }
@@ -308,9 +245,8 @@ sleep 0.3
 
 # --- 2. John Doe -----------------------------------------------------------------------
 
-mkdir -p "$work/johndoe"
-(cd "$work/johndoe" && timeout 30 sipp -sf "$scenarios/john-doe.xml" -i 127.0.0.20 -m 1 -nostdin -trace_msg -message_file messages.log \
-    "127.0.0.1:$server_port" >sipp.out 2>&1) || true
+run_in "$work/johndoe" sipp.out timeout 30 sipp -sf "$scenarios/john-doe.xml" -i 127.0.0.20 -m 1 -nostdin \
+    -trace_msg -message_file messages.log "127.0.0.1:$server_port" || true
 have=$(wait_records 1 --cause scanner-detected)
 detail=$(records --cause scanner-detected | python3 -c '
 import json, sys
@@ -364,11 +300,10 @@ fi
 
 # --- 5. Prepaid running out ------------------------------------------------------------
 
-mkdir -p "$work/pocket"
-(cd "$work/pocket" && exec timeout 60 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/call-uac-hangup.xml" -inf "$work/pocket.csv" \
+spawn_in "$work/pocket" sipp.out timeout 60 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/call-uac-hangup.xml" -inf "$work/pocket.csv" \
     -key callee 00442071234567 \
-    -m 1 -trace_stat -stf stat.csv -trace_err -error_file errors.log "127.0.0.1:$server_port" >sipp.out 2>&1) &
-pocket_pid=$!
+    -m 1 -trace_stat -stf stat.csv -trace_err -error_file errors.log "127.0.0.1:$server_port"
+pocket_pid=$spawned_pid
 background+=("$pocket_pid")
 sleep 2
 sipp_run pocket2 -sf "$scenarios/guard-call.xml" -inf "$work/pocket.csv" -key callee 00442071234567 \
@@ -396,12 +331,11 @@ fi
 
 sipp_background_at 127.0.0.32 victim -sf "$scenarios/call-uas.xml" -p "$victim_port"
 sleep 0.3
-mkdir -p "$work/forged"
-(cd "$work/forged" && exec timeout 60 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/forged-bye-uac.xml" -inf "$work/forger.csv" \
+spawn_in "$work/forged" sipp.out timeout 60 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/forged-bye-uac.xml" -inf "$work/forger.csv" \
     -key callee 004930123456 \
     -m 1 -trace_stat -stf stat.csv -trace_msg -message_file messages.log -trace_err -error_file errors.log \
-    "127.0.0.1:$server_port" >sipp.out 2>&1) &
-forged_pid=$!
+    "127.0.0.1:$server_port"
+forged_pid=$spawned_pid
 background+=("$forged_pid")
 # The 403 (within 10 s), then a moment for a wrongly carried BYE to end the call and for
 # its record to be written (the writer flushes every second): neither may have happened.
@@ -413,7 +347,7 @@ early_byes=$(grep -c '^BYE ' "$work/victim/messages.log" || true)
 wait "$forged_pid" || true
 ok=$(stat_column "$work/forged/stat.csv" 'SuccessfulCall(C)')
 wait_records 1 --device forger --cause max-duration >/dev/null
-check=$(records --device forger | python3 -c '
+check=$(records --device forger | lib_python -c '
 import json, sys, sipp_trace
 rows = json.load(sys.stdin)
 caller = sipp_trace.messages(sys.argv[1])
@@ -456,7 +390,7 @@ sipp_traced refer-allowed -sf "$scenarios/refer-uac.xml" -inf "$work/transferor.
 allowed_ok=$(stat_column "$work/refer-allowed/stat.csv" 'SuccessfulCall(C)')
 wait_exit "${background[${#background[@]} - 1]}" 20  # the transferee's new call: 1 s of talk, BYE
 wait_records 3 --device transferor >/dev/null
-check=$(records --device transferor | python3 -c '
+check=$(records --device transferor | lib_python -c '
 import json, re, sys, sipp_trace
 rows = json.load(sys.stdin)
 account = int(sys.argv[3])
@@ -510,7 +444,7 @@ sipp_traced callerid-private -sf "$scenarios/callerid-uac.xml" -inf "$work/prese
     -key callee 0034911234567 -key privacy_header "Privacy: id" -m 1 -d 300 || true
 ok=$(( $(stat_column "$work/callerid/stat.csv" 'SuccessfulCall(C)') + $(stat_column "$work/callerid-private/stat.csv" 'SuccessfulCall(C)') ))
 wait_records 2 --device presenter >/dev/null
-check=$(records --device presenter | python3 -c '
+check=$(records --device presenter | lib_python -c '
 import json, sys, sipp_trace
 rows = json.load(sys.stdin)
 port = sys.argv[2]
@@ -577,24 +511,13 @@ fi
 stop_pid "${background[0]}" 20
 sipp_background callee2 -sf "$scenarios/call-uas.xml" -p "$callee_port"
 sleep 0.3
-mkdir -p "$work/load"
-(cd "$work/load" && exec timeout 60 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/call-uac.xml" -inf "$work/caller.csv" \
+spawn_in "$work/load" sipp.out timeout 60 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/call-uac.xml" -inf "$work/caller.csv" \
     -key callee callee -m 300 -r 60 -d 300 -recv_timeout 3000 -trace_stat -stf stat.csv -fd 1 \
-    -trace_err -error_file errors.log "127.0.0.1:$server_port" >sipp.out 2>&1) &
-load_pid=$!
+    -trace_err -error_file errors.log "127.0.0.1:$server_port"
+load_pid=$spawned_pid
 background+=("$load_pid")
 sleep 3
-kill -TERM "$server_pid"
-stop_deadline=$((SECONDS + stop_timeout))
-server_status=0
-while kill -0 "$server_pid" 2>/dev/null && [ "$SECONDS" -lt "$stop_deadline" ]; do sleep 0.1; done
-if kill -0 "$server_pid" 2>/dev/null; then
-    stop_pid "$server_pid" 10
-    server_status=124
-else
-    wait "$server_pid" || server_status=$?
-fi
-server_pid=""
+stop_server_checked || true
 wait "$load_pid" || true
 completed=$(stat_column "$work/load/stat.csv" 'SuccessfulCall(C)')
 total=$(records --device caller --cause answered-normal-clearing | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
@@ -606,12 +529,5 @@ else
     result sigterm-under-load FAIL "exit $server_status; $completed calls completed, $batch records"
 fi
 
-errors=$(grep -Ec ' (ERROR|CRITICAL) ' "$work/server.log" || true)
-if [ "$errors" != 0 ]; then
-    result server-log FAIL "$errors lines at error level"
-    grep -E ' (ERROR|CRITICAL) ' "$work/server.log" | head -5 >&2
-fi
-
-for line in "${summary[@]}"; do log "$line"; done
-log "$((SECONDS - started_at)) s, $failures failure(s)"
-[ "$failures" = 0 ]
+check_server_log "$work/server.log"
+log_summary

@@ -49,53 +49,11 @@ root=$(pwd)
 scenarios="$root/scripts/sipp"
 ready_timeout=30
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sipwarden-interop-fraud.XXXXXX")
-server_pid=""
-background=()
-failures=0
-summary=()
-started_at=$SECONDS
-
-log() { printf 'interop-fraud: %s\n' "$*" >&2; }
-
-# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
-. "$root/scripts/lib/interop-common.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    for pid in "${background[@]}"; do stop_pid "$pid" 20; done
-    stop_pid "$server_pid" 50
-    if [ "$status" -ne 0 ] || [ "${KEEP_LOGS:-0}" = 1 ]; then
-        log "logs kept in $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-for tool in sipp:sip-tester python3:python3; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 && continue
-    log "installing ${tool#*:}"
-    apt_install "${tool#*:}" || { cat "$work/apt.log" >&2; log "cannot install ${tool#*:}"; exit 1; }
-done
-if [ -n "${SERVER_BINARY:-}" ]; then
-    binary=$SERVER_BINARY
-else
-    log "swift build -c release --product sipwarden"
-    swift build -c release --product sipwarden >"$work/build.log" 2>&1 \
-        || { tail -50 "$work/build.log" >&2; log "release build failed"; exit 1; }
-    binary="$root/.build/release/sipwarden"
-fi
-[ -x "$binary" ] || { log "no executable at $binary"; exit 1; }
-. "$root/scripts/lib/free-port.sh"
-
-result() {  # result NAME pass|FAIL DETAIL
-    summary+=("$(printf '%-20s %s %s' "$1" "$2" "$3")")
-    [ "$2" = pass ] || failures=$((failures + 1))
-}
+# The shared helpers (scripts/lib/common.sh); the EXIT trap stops what runs in the
+# background (the carrier, the webhook receiver, the SMTP relay, the event client).
+. "$root/scripts/lib/common.sh"
+start_interop interop-fraud sipp:sip-tester python3:python3
+need_server_binary
 
 data="$work/data"
 config="$work/sipwarden.yaml"
@@ -157,38 +115,22 @@ background+=($!)
 if python3 -c 'import smtpd' 2>/dev/null; then
     python3 -W ignore -m smtpd -n -c DebuggingServer "127.0.0.1:$smtp_port" >"$work/smtp.log" 2>&1 &
 else
-    python3 -c 'import aiosmtpd' 2>/dev/null || pip install -q aiosmtpd >>"$work/apt.log" 2>&1
+    python3 -c 'import aiosmtpd' 2>/dev/null || pip_install aiosmtpd
     python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" >"$work/smtp.log" 2>&1 &
 fi
 background+=($!)
 
-"$binary" serve --config "$config" --data-dir "$data" >>"$work/server.log" 2>&1 &
-server_pid=$!
-deadline=$((SECONDS + ready_timeout))
-until grep -q 'sipwarden: ready' "$work/server.log" && grep -q 'console listening' "$work/server.log"; do
-    if ! kill -0 "$server_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-        tail -30 "$work/server.log" >&2
-        log "the server did not become ready"
-        exit 1
-    fi
-    sleep 0.05
-done
+launch_server "$work/server.log" "$binary" serve --config "$config" --data-dir "$data"
+wait_server_ready 'sipwarden: ready' 'console listening' || exit 1
 
-# sipp_run NAME ARGS...: runs SIPp in $work/NAME, in the foreground, bounded.
-sipp_run() {
-    local name=$1
-    shift
-    mkdir -p "$work/$name"
-    (cd "$work/$name" && timeout 120 sipp -i 127.0.0.1 -nostdin -trace_stat -stf stat.csv -trace_err -error_file errors.log "$@" \
-        "127.0.0.1:$server_port" >sipp.out 2>&1)
-}
+# sipp_run NAME ARGS...: runs SIPp in $work/NAME, in the foreground, for at most 120 s.
+sipp_run() { sipp_client "$1" 120 "${@:2}"; }
 records() { cli cdr list --json --limit 10000 "$@"; }
 account_json() { cli account show "$1" --json; }
 
-mkdir -p "$work/carrier"
-(cd "$work/carrier" && exec timeout 300 sipp -i 127.0.0.1 -nostdin -trace_err -error_file errors.log -sf "$scenarios/call-uas.xml" \
-    -p "$carrier_port" "127.0.0.1:$server_port" >sipp.out 2>&1) &
-background+=($!)
+spawn_in "$work/carrier" sipp.out timeout 300 sipp -i 127.0.0.1 -nostdin -trace_err -error_file errors.log \
+    -sf "$scenarios/call-uas.xml" -p "$carrier_port" "127.0.0.1:$server_port"
+background+=("$spawned_pid")
 
 # --- 1. Who may open the event channel ---------------------------------------------------
 
@@ -362,12 +304,5 @@ else
     result report-calls FAIL "$check"
 fi
 
-errors=$(grep -Ec ' (ERROR|CRITICAL) ' "$work/server.log" || true)
-if [ "$errors" != 0 ]; then
-    result server-log FAIL "$errors lines at error level"
-    grep -E ' (ERROR|CRITICAL) ' "$work/server.log" | head -5 >&2
-fi
-
-for line in "${summary[@]}"; do log "$line"; done
-log "$((SECONDS - started_at)) s, $failures failure(s)"
-[ "$failures" = 0 ]
+check_server_log "$work/server.log"
+log_summary

@@ -99,67 +99,31 @@ device2=2001           # registers during the flood
 spare=3001             # the wrong passwords of check 7
 innocent_agent="Yealink SIP-T46S 66.86.0.15"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sipwarden-interop-guard.XXXXXX")
-server_pid=""
-server_label=""
-child_pid=""           # the foreground tool or build running right now
 declare -A bg_pids=()  # background SIPp runs, by name
-started_at=$SECONDS
-failures=0
-summary=()
 
 # Messages go to the script's own standard error, saved as fd 3: a trap that runs while a
 # function's output is redirected (sw ... >file) must still be heard.
 exec 3>&2
-log() { printf 'interop-guard: %s\n' "$*" >&3; }
+log_fd=3
+# The shared helpers (scripts/lib/common.sh).
+. "$root/scripts/lib/common.sh"
+start_interop interop-guard
+server_label=""
 
-# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
-. "$root/scripts/lib/interop-common.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
+# on_exit: the background SIPp runs stopped (the EXIT trap stops the rest).
+on_exit() {
     local name
     for name in "${!bg_pids[@]}"; do stop_pid "${bg_pids[$name]}" 30; done
-    stop_pid "$child_pid" 30
-    stop_pid "$server_pid" 50
-    if [ "$status" -ne 0 ] || [ "${KEEP_LOGS:-0}" = 1 ]; then
-        log "logs kept in $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-# run_child OUTPUT_FILE COMMAND...: runs a command in the background, its output into the
-# file, and waits for it, so that a signal to this script is handled at once (a foreground
-# child would delay the trap until it ends). The redirection is the child's alone: on a
-# function call it would also catch the trap's own messages.
-run_child() {
-    local output=$1
-    shift
-    "$@" >"$output" 2>&1 &
-    child_pid=$!
-    local status=0
-    wait "$child_pid" || status=$?
-    child_pid=""
-    return "$status"
 }
 
 # check ID VERDICT DETAIL: one numbered line of the summary; a FAIL counts.
+result_format='%-4s %-4s %s'
 check() {
-    local line
-    line=$(printf '%-4s %-4s %s' "$1" "$2" "$3")
-    summary+=("$line")
-    [ "$2" = PASS ] || [ "$2" = info ] || failures=$((failures + 1))
-    printf 'check %s\n' "$line" >&3
+    result "$@"
+    printf 'check %s\n' "${summary[${#summary[@]} - 1]}" >&3
 }
 
-now_ns() { date +%s%N; }
 is_number() { [[ $1 =~ ^[0-9]+$ ]]; }
-ms_since() { echo $((($(now_ns) - $1) / 1000000)); }
 
 # --- Tools -----------------------------------------------------------------------------
 
@@ -186,37 +150,13 @@ find_sipvicious() {
 }
 
 ensure_tools() {
-    if ! command -v sipp >/dev/null 2>&1; then
-        log "installing SIPp (sip-tester)"
-        apt_install sip-tester || { tail -20 "$work/apt.log" >&2; log "cannot install sip-tester"; return 1; }
-    fi
-    if ! command -v python3 >/dev/null 2>&1; then
-        log "installing python3"
-        apt_install python3 || { tail -20 "$work/apt.log" >&2; log "cannot install python3"; return 1; }
-    fi
+    need_tools sipp:sip-tester python3:python3
     if ! find_sipvicious; then
-        log "installing sipvicious (pip install sipvicious)"
-        { python3 -m pip install sipvicious >>"$work/pip.log" 2>&1 || pip install sipvicious >>"$work/pip.log" 2>&1; } \
-            || { tail -20 "$work/pip.log" >&2; log "cannot install sipvicious"; return 1; }
+        need_pip sipvicious || return 1
         hash -r
         find_sipvicious || { log "sipvicious installed, but its commands are not on PATH"; return 1; }
     fi
 }
-
-ensure_binary() {
-    if [ -n "${SERVER_BINARY:-}" ]; then
-        binary=$SERVER_BINARY
-    else
-        log "swift build -c release --product sipwarden --scratch-path .build-interop"
-        run_child "$work/build.log" swift build -c release --product sipwarden --scratch-path "$root/.build-interop" \
-            || { tail -50 "$work/build.log" >&2; log "release build failed"; return 1; }
-        binary="$root/.build-interop/release/sipwarden"
-    fi
-    [ -x "$binary" ] || { log "no executable at $binary"; return 1; }
-}
-
-# free_port: a loopback port free for UDP and TCP (scripts/lib/free-port.sh).
-. "$root/scripts/lib/free-port.sh"
 
 # --- The server and its CLI ------------------------------------------------------------
 
@@ -239,22 +179,15 @@ write_config() {
 # never ';', quotes or brackets (SIPp's -inf and [authentication] syntax); the injection
 # files SIPp reads; svcrack's dictionary.
 make_devices() {
-    python3 - "$work" "$device" "$device2" "$spare" <<'PY'
-import secrets, string, sys
+    lib_python - "$work" "$device" "$device2" "$spare" <<'PY'
+import sys
+from devices import password, write_injection
 work, names = sys.argv[1], sys.argv[2:]
-letters, digits, specials = string.ascii_letters, string.digits, "!#%*+-.=?@_~"
-rng = secrets.SystemRandom()
-def password():
-    while True:
-        p = "".join(rng.choice(letters + digits + specials) for _ in range(16))
-        if any(c in letters for c in p) and any(c in digits for c in p) and any(c in specials for c in p):
-            return p
 for name in names:
     pw = password()
     with open(f"{work}/{name}.password", "w") as f:
         f.write(pw + "\n")
-    with open(f"{work}/{name}.csv", "w") as f:
-        f.write(f"SEQUENTIAL\n{name};{pw}\n")
+    write_injection(f"{work}/{name}.csv", [(name, pw)])
 # Ten wrong guesses a dictionary would start with, the real password 11th, then more.
 real = open(f"{work}/{names[0]}.password").read().strip()
 wrong = ["123456", "password", names[0], "admin", "secret", "password1", "qwerty", "letmein", "1234", "changeme"]
@@ -279,56 +212,17 @@ PY
 
 # start_server LABEL: starts the server on $server_port; returns when it is ready.
 start_server() {
-    local label=$1 launched_ns
-    server_label=$label
-    launched_ns=$(now_ns)
-    "$binary" serve --config "$work/sipwarden.yaml" --data-dir "$work/data" >"$work/server-$label.log" 2>&1 &
-    server_pid=$!
-    local deadline=$((SECONDS + ready_timeout))
-    until grep -q 'sipwarden: ready' "$work/server-$label.log"; do
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            cat "$work/server-$label.log" >&2
-            log "the server exited before it was ready"
-            server_pid=""
-            return 1
-        fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            cat "$work/server-$label.log" >&2
-            log "the server was not ready after ${ready_timeout}s"
-            return 1
-        fi
-        sleep 0.01
-    done
-    log "server pid $server_pid ($label) ready on udp and tcp 127.0.0.1:$server_port after $(ms_since "$launched_ns") ms"
+    server_label=$1
+    launch_server "$work/server-$server_label.log" "$binary" serve --config "$work/sipwarden.yaml" --data-dir "$work/data"
+    wait_server_ready || return 1
+    log "server pid $server_pid ($server_label) ready on udp and tcp 127.0.0.1:$server_port after $ready_ms ms"
 }
 
 # stop_server: SIGTERM; the server must exit with status 0 within stop_timeout, having
 # logged `stopped`. Returns 1 (with $stop_detail) otherwise.
 stop_server() {
-    local status=0
-    stop_detail=""
-    kill -TERM "$server_pid"
-    local deadline=$((SECONDS + stop_timeout))
-    while kill -0 "$server_pid" 2>/dev/null; do
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            stop_detail="the server did not exit within ${stop_timeout}s of SIGTERM"
-            stop_pid "$server_pid" 1
-            server_pid=""
-            return 1
-        fi
-        sleep 0.1
-    done
-    wait "$server_pid" || status=$?
-    server_pid=""
-    if [ "$status" -ne 0 ]; then
-        stop_detail="the server exited with status $status after SIGTERM"
-        return 1
-    fi
-    if ! grep -q ' stopped' "$work/server-$server_label.log"; then
-        stop_detail="no 'stopped' line in the server log"
-        return 1
-    fi
-    stop_detail="exit status 0 within ${stop_timeout}s, 'stopped' logged"
+    stop_server_checked "$work/server-$server_label.log" 2>/dev/null || return 1
+    stop_detail="$stop_detail, 'stopped' logged"
 }
 
 # --- Bans ------------------------------------------------------------------------------
@@ -430,7 +324,7 @@ sv() {
     local name=$1 limit=$2
     shift 2
     sv_status=0
-    run_child "$work/$name.out" timeout -k 5 "$limit" "$sv_python" "$guard_tools/launch.py" "$@" || sv_status=$?
+    run_child -o "$work/$name.out" timeout -k 5 "$limit" "$sv_python" "$guard_tools/launch.py" "$@" || sv_status=$?
 }
 
 # sipp_start NAME SOURCE SCENARIO CALLS RATE [EXTRA SIPP OPTIONS...]: SIPp in the
@@ -439,17 +333,11 @@ sv() {
 sipp_start() {
     local name=$1 source=$2 scenario=$3 calls=$4 call_rate=$5
     shift 5
-    local dir="$work/$name" port
-    mkdir -p "$dir"
-    port=$(free_port)
-    (
-        cd "$dir"
-        exec timeout -k 5 330 sipp "127.0.0.1:$server_port" -sf "$scenarios/$scenario" -t u1 \
-            -i "$source" -p "$port" -m "$calls" -r "$call_rate" -nostdin \
-            -timeout 300s -timeout_error -recv_timeout 5000 \
-            -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log "$@"
-    ) >"$dir/sipp.out" 2>&1 &
-    bg_pids[$name]=$!
+    spawn_in "$work/$name" sipp.out timeout -k 5 330 sipp "127.0.0.1:$server_port" -sf "$scenarios/$scenario" -t u1 \
+        -i "$source" -p "$(free_port)" -m "$calls" -r "$call_rate" -nostdin \
+        -timeout 300s -timeout_error -recv_timeout 5000 \
+        -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log "$@"
+    bg_pids[$name]=$spawned_pid
 }
 
 # sipp_wait NAME LIMIT_S: waits for it (SIGKILL at the limit); sets sipp_status, sipp_ok,
@@ -465,14 +353,7 @@ sipp_wait() {
     sipp_status=0
     wait "$pid" 2>/dev/null || sipp_status=$?
     unset "bg_pids[$name]"
-    local stat="$work/$name/stat.csv"
-    if [ -s "$stat" ]; then
-        sipp_ok=$(stat_column "$stat" 'SuccessfulCall(C)')
-        sipp_failed=$(stat_column "$stat" 'FailedCall(C)')
-        sipp_created=$(stat_column "$stat" 'TotalCallCreated')
-    else
-        sipp_ok="?" sipp_failed="?" sipp_created="?"
-    fi
+    read_sipp_stats "$work/$name/stat.csv"
 }
 
 # sipp_stop NAME LIMIT_S: SIGUSR1 to SIPp, the child of its `timeout` (SIPp places no new
@@ -484,32 +365,17 @@ sipp_stop() {
     sipp_wait "$1" "$2"
 }
 
-# The value of column $2 on the last line of SIPp's -trace_counts file in directory $1.
-counts_column() {
-    local file
-    file=$(ls "$1"/*_counts.csv 2>/dev/null | head -1)
-    [ -n "$file" ] || { echo "?"; return; }
-    stat_column "$file" "$2"
-}
-
 # The first lines of SIPp's errors for a failed run, on standard error.
-sipp_explain() {
-    local dir="$work/$1"
-    [ -s "$dir/errors.log" ] && head -20 "$dir/errors.log" >&2
-    tail -15 "$dir/sipp.out" >&2
-}
+sipp_explain() { sipp_errors "$work/$1" 20 15; }
 
 # --- The summary -------------------------------------------------------------------------
 
 finish() {
-    echo
-    local sipp_version sv_version
-    sipp_version=$({ sipp -v 2>/dev/null || true; } | grep -o 'SIPp v[0-9.]*' | head -1 || true)
+    local sipp_name sv_version
+    sipp_name=$(sipp_version)
     sv_version=$("$sv_python" -c 'import importlib.metadata as m; print(m.version("sipvicious"))' 2>/dev/null || echo '?')
-    echo "SIPWarden Guard interop with sipvicious $sv_version and ${sipp_version:-SIPp}, server 127.0.0.1:${server_port:-?} (udp, tcp)"
-    printf '%-4s %-4s %s\n' check result detail
-    for line in "${summary[@]}"; do echo "$line"; done
-    echo "elapsed: $((SECONDS - started_at)) s"
+    print_summary "SIPWarden Guard interop with sipvicious $sv_version and ${sipp_name:-SIPp}, server 127.0.0.1:${server_port:-?} (udp, tcp)" \
+        '%-4s %-4s %s' check result detail
     if [ "$failures" -ne 0 ]; then
         local file
         for file in "$work"/server-*.log; do
@@ -517,17 +383,14 @@ finish() {
             echo "--- last lines of $(basename "$file") ---"
             tail -30 "$file"
         done
-        echo "interop-guard: $failures check(s) FAILED"
-        exit 1
     fi
-    echo "interop-guard: all checks passed"
-    exit 0
+    finish_checks
 }
 
 # --- The run ---------------------------------------------------------------------------
 
 ensure_tools
-ensure_binary
+need_server_binary "$root/.build-interop"
 write_config
 make_devices
 start_server first || { check 0 FAIL "the server did not start (see above)"; finish; }

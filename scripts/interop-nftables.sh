@@ -18,38 +18,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 namespace="sipwarden-nft-$$"
-work=$(mktemp -d /tmp/sipwarden-nftables.XXXXXX)
-server_pid=""
-failures=0
 
-log() { printf 'interop-nftables: %s\n' "$*" >&2; }
+log_name=interop-nftables
+# The shared helpers (scripts/lib/common.sh).
+. "$root/scripts/lib/common.sh"
+make_work_dir sipwarden-nftables
+# Any KEEP_LOGS but an empty one keeps the work directory.
+[ -z "${KEEP_LOGS:-}" ] || KEEP_LOGS=1
 pass() { printf 'PASS  %s\n' "$*"; }
 fail() { printf 'FAIL  %s\n' "$*"; failures=$((failures + 1)); }
 
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
+# on_exit: the server stopped, then its network namespace deleted.
+on_exit() {
     [ -n "$server_pid" ] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    server_pid=""
     ip netns delete "$namespace" 2>/dev/null || true
-    if [ "$status" -eq 0 ] && [ -z "${KEEP_LOGS:-}" ]; then rm -rf "$work"; else log "logs kept in $work"; fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+script_traps
 
-install_missing() {
-    local packages=()
-    command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || packages+=(nftables)
-    command -v ip >/dev/null 2>&1 || packages+=(iproute2)
-    [ "${#packages[@]}" -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get install -y -qq "${packages[@]}" >"$work/apt.log" 2>&1 \
-        || { $sudo apt-get update -qq >>"$work/apt.log" 2>&1 && $sudo apt-get install -y -qq "${packages[@]}" >>"$work/apt.log" 2>&1; }
-}
-install_missing || { log "cannot install nftables/iproute2: skipped (see $work/apt.log)"; exit 0; }
+need_tools nft:nftables ip:iproute2 || { log "cannot install nftables/iproute2: skipped (see $work/apt.log)"; exit 0; }
 if ! command -v sipvicious_svmap >/dev/null 2>&1; then
-    pip install -q sipvicious >"$work/pip.log" 2>&1 || { log "cannot install sipvicious"; exit 1; }
+    pip_install sipvicious || { log "cannot install sipvicious"; exit 1; }
 fi
 svmap=$(command -v sipvicious_svmap)
 
@@ -58,6 +47,16 @@ if ! ip netns add "$namespace" 2>"$work/netns.log"; then
     exit 0
 fi
 in_ns() { ip netns exec "$namespace" "$@"; }
+# kernel_element PATTERN TENTHS: polls the kernel set for TENTHS tenths of a second until an
+# element matches PATTERN (grep -o); element is what matched (nothing when none did).
+kernel_element() {
+    element=""
+    for _ in $(seq 1 "$2"); do
+        element=$(in_ns nft list set inet filter sipwarden_banned 2>/dev/null | grep -o "$1" || true)
+        [ -n "$element" ] && break
+        sleep 0.1
+    done
+}
 in_ns ip link set lo up
 in_ns nft -f - <<'EOF'
 table inet filter {
@@ -71,12 +70,7 @@ table inet filter {
 }
 EOF
 
-if [ -n "${SERVER_BINARY:-}" ]; then
-    bin=$SERVER_BINARY
-else
-    swift build -c release --product sipwarden >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
-    bin="$root/.build/release/sipwarden"
-fi
+need_server_binary
 
 port=5060
 cat >"$work/sipwarden.yaml" <<EOF
@@ -91,19 +85,12 @@ EOF
 mkdir -p "$work/data"
 # Not through the in_ns function: a backgrounded function is a subshell, and $! would be its
 # PID, not the server's (`ip netns exec` executes the server in its own process).
-ip netns exec "$namespace" "$bin" serve --config "$work/sipwarden.yaml" --data-dir "$work/data" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q " ready " "$work/server.log" && break; sleep 0.1; done
-grep -q " ready " "$work/server.log" || { log "server did not start"; cat "$work/server.log" >&2; exit 1; }
+launch_server "$work/server.log" ip netns exec "$namespace" "$binary" serve --config "$work/sipwarden.yaml" --data-dir "$work/data"
+ready_timeout=10 wait_server_ready ' ready ' || exit 1
 
 # 1. A scanner decided by the Guard: banned in the process and in the kernel set, with a timeout.
 in_ns timeout 10 "$svmap" 127.0.0.1 -p "$port" -b 127.0.0.2 -P 5072 >"$work/svmap.log" 2>&1 || true
-element=""
-for _ in $(seq 1 30); do
-    element=$(in_ns nft list set inet filter sipwarden_banned 2>/dev/null | grep -o '127\.0\.0\.2[^,}]*' || true)
-    [ -n "$element" ] && break
-    sleep 0.1
-done
+kernel_element '127\.0\.0\.2[^,}]*' 30
 if [ -n "$element" ]; then pass "1  the scanner's ban is in the kernel set: $element"; else fail "1  127.0.0.2 is not in the kernel set"; fi
 if [[ "$element" == *timeout* ]] || [[ "$element" == *expires* ]]; then
     pass "2  the kernel element expires with the ban ($element)"
@@ -123,31 +110,21 @@ fi
 if grep -q "kernel offload turned off" "$work/server.log"; then fail "4  the server turned the offload off"; else pass "4  no offload error logged"; fi
 
 # 5. A ban from the CLI reaches the kernel set through the running server.
-"$bin" ban add 127.0.0.3 --for 5m --reason "nftables check" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
-element=""
-for _ in $(seq 1 40); do
-    element=$(in_ns nft list set inet filter sipwarden_banned 2>/dev/null | grep -o '127\.0\.0\.3[^,}]*' || true)
-    [ -n "$element" ] && break
-    sleep 0.1
-done
+"$binary" ban add 127.0.0.3 --for 5m --reason "nftables check" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
+kernel_element '127\.0\.0\.3[^,}]*' 40
 if [ -n "$element" ]; then pass "5  a CLI ban reached the kernel set: $element"; else fail "5  127.0.0.3 (CLI ban) is not in the kernel set"; fi
 
 # 6-7. A permanent CLI ban is an element without a timeout; `ban remove` deletes each element
 # from the kernel set through the running server (a permanent one would stay forever).
-"$bin" ban add 127.0.0.4 --reason "nftables check" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
-element=""
-for _ in $(seq 1 40); do
-    element=$(in_ns nft list set inet filter sipwarden_banned 2>/dev/null | grep -o '127\.0\.0\.4[^,}]*' || true)
-    [ -n "$element" ] && break
-    sleep 0.1
-done
+"$binary" ban add 127.0.0.4 --reason "nftables check" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
+kernel_element '127\.0\.0\.4[^,}]*' 40
 if [ -n "$element" ] && [[ "$element" != *timeout* ]]; then
     pass "6  a permanent CLI ban is an element without a timeout: $element"
 else
     fail "6  127.0.0.4 (permanent CLI ban): '$element'"
 fi
 for address in 127.0.0.3 127.0.0.4; do
-    "$bin" ban remove "$address" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
+    "$binary" ban remove "$address" --data-dir "$work/data" --config "$work/sipwarden.yaml" >/dev/null
 done
 remaining="x"
 for _ in $(seq 1 50); do
@@ -157,13 +134,11 @@ for _ in $(seq 1 50); do
 done
 if [ -z "$remaining" ]; then pass "7  ban remove deleted both kernel elements"; else fail "7  still in the kernel set after ban remove: $remaining"; fi
 
-kill -TERM "$server_pid"
-if wait "$server_pid" 2>/dev/null && grep -q " stopped" "$work/server.log"; then
+if stop_timeout=30 stop_server_checked "$work/server.log" 2>/dev/null; then
     pass "8  SIGTERM: exit 0, 'stopped' logged"
 else
     fail "8  SIGTERM: non-zero exit or no 'stopped' line"
 fi
-server_pid=""
 if [ "$failures" -gt 0 ]; then
     log "$failures check(s) failed"
     tail -20 "$work/server.log" >&2

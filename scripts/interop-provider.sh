@@ -30,49 +30,14 @@ realm=provider.example
 # CLI's checks and SIPp's -key unchanged.
 password="Pw$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sipwarden-interop-provider.XXXXXX")
-server_pid=""
-child_pid=""
-failures=0
-summary=()
-started_at=$SECONDS
-
-log() { printf '%s\n' "$*" >&2; }
-
-# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
-. "$root/scripts/lib/interop-common.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    stop_pid "$child_pid" 30
-    stop_pid "$server_pid" 50
-    if [ "$status" -ne 0 ] || [ "${KEEP_LOGS:-0}" = 1 ]; then
-        log "interop-provider: logs kept in $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interop-provider: interrupted"; exit 130' INT TERM
+# The shared helpers (scripts/lib/common.sh).
+. "$root/scripts/lib/common.sh"
+start_interop interop-provider
 
 # --- Tools -----------------------------------------------------------------------------
 
-command -v sipp >/dev/null 2>&1 || { log "interop-provider: sipp not found (Debian package sip-tester)"; exit 1; }
-
-if [ -n "${SERVER_BINARY:-}" ]; then
-    binary=$SERVER_BINARY
-else
-    log "interop-provider: swift build -c release --product sipwarden"
-    swift build -c release --product sipwarden >"$work/build.log" 2>&1 \
-        || { tail -50 "$work/build.log" >&2; log "interop-provider: release build failed"; exit 1; }
-    binary="$root/.build/release/sipwarden"
-fi
-[ -x "$binary" ] || { log "interop-provider: no executable at $binary"; exit 1; }
-
-# free_port: a loopback port free for UDP and TCP (scripts/lib/free-port.sh).
-. "$root/scripts/lib/free-port.sh"
+command -v sipp >/dev/null 2>&1 || { log "sipp not found (Debian package sip-tester)"; exit 1; }
+need_server_binary
 
 # --- One policy --------------------------------------------------------------------------
 
@@ -88,38 +53,27 @@ run_policy() {
         --identification registration --register-username "$username" --register-realm "$realm" \
         --password-stdin --register-call-id "$policy" --data-dir "$dir/data" >"$dir/cli.log" 2>&1; then
         cat "$dir/cli.log" >&2
-        summary+=("$(printf '%-6s %s' "$policy" "FAIL: provider add refused")")
-        failures=$((failures + 1))
+        summary_line FAIL "$(printf '%-6s %s' "$policy" "FAIL: provider add refused")"
         return 1
     fi
 
     # The registrar first, so that the first REGISTER finds it.
-    (
-        cd "$dir"
-        exec sipp -sf "$scenario" -t u1 -i 127.0.0.1 -p "$sipp_port" -m "$calls" -nostdin \
-            -key user "$username" -key password "$password" -key expires 5 -key policy "$policy" \
-            -timeout "${sipp_timeout}s" -timeout_error \
-            -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log -trace_msg -message_file messages.log
-    ) >"$dir/sipp.out" 2>&1 &
-    child_pid=$!
+    spawn_in "$dir" sipp.out sipp -sf "$scenario" -t u1 -i 127.0.0.1 -p "$sipp_port" -m "$calls" -nostdin \
+        -key user "$username" -key password "$password" -key expires 5 -key policy "$policy" \
+        -timeout "${sipp_timeout}s" -timeout_error \
+        -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log -trace_msg -message_file messages.log
+    child_pid=$spawned_pid
 
     printf 'sip:\n  listen: ["udp:127.0.0.1:%s"]\nlog:\n  level: info\n' "$server_port" >"$dir/sipwarden.yaml"
-    "$binary" serve --config "$dir/sipwarden.yaml" --data-dir "$dir/data" >"$dir/server.log" 2>&1 &
-    server_pid=$!
-    local deadline=$((SECONDS + ready_timeout))
-    until grep -q 'sipwarden: ready' "$dir/server.log"; do
-        if ! kill -0 "$server_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-            cat "$dir/server.log" >&2
-            summary+=("$(printf '%-6s %s' "$policy" "FAIL: the server did not become ready")")
-            failures=$((failures + 1))
-            return 1
-        fi
-        sleep 0.05
-    done
+    launch_server "$dir/server.log" "$binary" serve --config "$dir/sipwarden.yaml" --data-dir "$dir/data"
+    if ! wait_server_ready; then
+        summary_line FAIL "$(printf '%-6s %s' "$policy" "FAIL: the server did not become ready")"
+        return 1
+    fi
 
     # SIPp ends by itself after its calls; a hung one is stopped at the deadline (SIPp's own
     # global timeout does not always fire while a call waits).
-    deadline=$((SECONDS + sipp_timeout + 10))
+    local deadline=$((SECONDS + sipp_timeout + 10))
     while kill -0 "$child_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
     if kill -0 "$child_pid" 2>/dev/null; then
         stop_pid "$child_pid" 30
@@ -129,11 +83,8 @@ run_policy() {
     fi
     child_pid=""
 
-    local ok=? failed=?
-    if [ -s "$dir/stat.csv" ]; then
-        ok=$(stat_column "$dir/stat.csv" 'SuccessfulCall(C)')
-        failed=$(stat_column "$dir/stat.csv" 'FailedCall(C)')
-    fi
+    read_sipp_stats "$dir/stat.csv"
+    local ok=$sipp_ok failed=$sipp_failed
     if [ "$sipp_status" -ne 0 ] || [ "$ok" != "$calls" ] || [ "$failed" != 0 ]; then
         verdict=FAIL
         reason="sipp exit $sipp_status, successful $ok/$calls, failed $failed"
@@ -146,30 +97,19 @@ run_policy() {
         reason="provider status is not registered: $(tr -d '\n' <"$dir/status.json" | cut -c1-300)"
     fi
 
-    kill -TERM "$server_pid"
-    local stop_deadline=$((SECONDS + stop_timeout)) server_status=0
-    while kill -0 "$server_pid" 2>/dev/null && [ "$SECONDS" -lt "$stop_deadline" ]; do sleep 0.1; done
-    if kill -0 "$server_pid" 2>/dev/null; then
-        stop_pid "$server_pid" 10
-        server_status=124
-    else
-        wait "$server_pid" || server_status=$?
-    fi
-    server_pid=""
-    if [ "$server_status" -ne 0 ] && [ "$verdict" = pass ]; then
+    if ! stop_server_checked && [ "$verdict" = pass ]; then
         verdict=FAIL
         reason="the server exited with status $server_status after SIGTERM"
     fi
 
-    summary+=("$(printf '%-6s %-5s %s' "$policy" "$verdict" "${reason:-$ok/$calls SIPp calls, digest verified, Call-ID policy held, status registered, clean stop}")")
+    summary_line "$verdict" "$(printf '%-6s %-5s %s' "$policy" "$verdict" "${reason:-$ok/$calls SIPp calls, digest verified, Call-ID policy held, status registered, clean stop}")"
     if [ "$verdict" != pass ]; then
-        failures=$((failures + 1))
-        log "interop-provider: $policy FAILED: $reason"
-        [ -s "$dir/errors.log" ] && head -40 "$dir/errors.log" >&2
+        log "$policy FAILED: $reason"
+        [ ! -s "$dir/errors.log" ] || head -40 "$dir/errors.log" >&2
         tail -20 "$dir/server.log" >&2
         return 1
     fi
-    log "interop-provider: $policy passed"
+    log "$policy passed"
 }
 
 # --- The run ---------------------------------------------------------------------------
@@ -177,13 +117,6 @@ run_policy() {
 run_policy keep 1 || true
 run_policy new 3 || true
 
-echo
-sipp_version=$(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1 || true)
-echo "SIPWarden outbound registration interop with ${sipp_version:-SIPp}"
-for line in "${summary[@]}"; do echo "$line"; done
-echo "elapsed: $((SECONDS - started_at)) s"
-if [ "$failures" -ne 0 ]; then
-    echo "interop-provider: $failures check(s) FAILED"
-    exit 1
-fi
-echo "interop-provider: all checks passed"
+sipp_name=$(sipp_version)
+print_summary "SIPWarden outbound registration interop with ${sipp_name:-SIPp}"
+finish_checks

@@ -58,128 +58,40 @@ stop_timeout=10        # seconds for the server to exit after SIGTERM
 case "$peer" in sipwarden | kamailio) ;; *) echo "INTEROP_PEER must be sipwarden or kamailio" >&2; exit 1 ;; esac
 [ "$unregister_count" -le "$devices" ] || { echo "INTEROP_UNREGISTER must not exceed INTEROP_DEVICES" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sipwarden-interop-register.XXXXXX")
-server_pid=""
-child_pid=""           # the SIPp, baresip runner or build running right now
-started_at=$SECONDS
-failures=0
-summary=()
+# The shared helpers (scripts/lib/common.sh).
+. "$root/scripts/lib/common.sh"
+start_interop interop-register
 
-log() { printf 'interop-register: %s\n' "$*" >&2; }
-
-# stop_pid, stat_column, apt_install (scripts/lib/interop-common.sh).
-. "$root/scripts/lib/interop-common.sh"
-
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    if [ -n "$child_pid" ] && kill -0 "$child_pid" 2>/dev/null; then
-        kill -TERM "$child_pid" 2>/dev/null || true
-        for _ in $(seq 30); do kill -0 "$child_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$child_pid" 2>/dev/null || true
-        wait "$child_pid" 2>/dev/null || true
-    fi
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    if [ "$status" -ne 0 ] || [ "${KEEP_LOGS:-0}" = 1 ]; then
-        log "logs kept in $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-# Runs a command in the background and waits for it, so that a signal to this script is
-# handled at once (a foreground child would delay the trap until it ends).
-run_child() {
-    "$@" &
-    child_pid=$!
-    local status=0
-    wait "$child_pid" || status=$?
-    child_pid=""
-    return "$status"
-}
-
-# record NAME VERDICT DETAIL: one line of the summary; a FAIL counts.
+# record NAME VERDICT DETAIL: one line of the summary, said at once; a FAIL counts.
+result_format='%-24s %-5s %s'
 record() {
-    summary+=("$(printf '%-24s %-5s %s' "$1" "$2" "$3")")
-    if [ "$2" != pass ] && [ "$2" != skip ]; then
-        failures=$((failures + 1))
-        log "$1: $2: $3"
-    else
-        log "$1: $2 ($3)"
-    fi
+    result "$@"
+    if [ "$2" = FAIL ]; then log "$1: $2: $3"; else log "$1: $2 ($3)"; fi
 }
 
 # --- Tools -----------------------------------------------------------------------------
 
 ensure_tools() {
-    if ! command -v sipp >/dev/null 2>&1; then
-        log "installing SIPp (sip-tester)"
-        apt_install sip-tester || { tail -20 "$work/apt.log" >&2; log "cannot install sip-tester"; return 1; }
-    fi
-    if ! command -v python3 >/dev/null 2>&1; then
-        log "installing python3"
-        apt_install python3 || { tail -20 "$work/apt.log" >&2; log "cannot install python3"; return 1; }
-    fi
+    need_tools sipp:sip-tester python3:python3
     have_baresip=1
-    if ! command -v baresip >/dev/null 2>&1; then
-        log "installing baresip"
-        if ! apt_install baresip; then
-            tail -20 "$work/apt.log" >&2
-            have_baresip=0
-        fi
-    fi
+    need_tools baresip:baresip || have_baresip=0
     if [ "$peer" = kamailio ]; then
-        command -v sqlite3 >/dev/null 2>&1 || apt_install sqlite3
-        { command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ]; } || apt_install kamailio
-        [ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ] || apt_install kamailio-sqlite-modules
-        kamailio_bin=$(command -v kamailio || echo /usr/sbin/kamailio)
+        need_tools sqlite3:sqlite3
+        install_kamailio
     fi
 }
-
-ensure_binary() {
-    [ "$peer" = sipwarden ] || return 0
-    if [ -n "${SERVER_BINARY:-}" ]; then
-        binary=$SERVER_BINARY
-    else
-        log "swift build -c release --product sipwarden"
-        run_child swift build -c release --product sipwarden >"$work/build.log" 2>&1 \
-            || { tail -50 "$work/build.log" >&2; log "release build failed"; return 1; }
-        binary="$root/.build/release/sipwarden"
-    fi
-    [ -x "$binary" ] || { log "no executable at $binary"; return 1; }
-}
-
-# free_port: a loopback port free for UDP and TCP (scripts/lib/free-port.sh).
-. "$root/scripts/lib/free-port.sh"
 
 # --- Devices ---------------------------------------------------------------------------
 
 # devices.csv (the import), spares.csv, phone.csv (added one by one), unknown.csv, and the
 # subsets the scenarios play; for Kamailio, subscriber.sql (HA1 values only).
 make_devices() {
-    python3 - "$devices" "$unregister_count" "$realm" "$work" <<'PY'
-import hashlib, secrets, string, sys
+    lib_python - "$devices" "$unregister_count" "$realm" "$work" <<'PY'
+import sys
+from devices import password, write_injection, write_subscribers
 count, unregister, realm, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-letters, digits, specials = string.ascii_letters, string.digits, "!#%*+-.=?@_~"
-rng = secrets.SystemRandom()
-def password():
-    # 16 characters, letters, digits and specials (SIPWarden's policy), never ';' or a quote.
-    while True:
-        p = "".join(rng.choice(letters + digits + specials) for _ in range(16))
-        if any(c in letters for c in p) and any(c in digits for c in p) and any(c in specials for c in p):
-            return p
 def write(name, rows):
-    with open(f"{work}/{name}", "w") as f:
-        f.write("SEQUENTIAL\n")
-        f.writelines(f"{u};{p}\n" for u, p in rows)
+    write_injection(f"{work}/{name}", rows)
 devs = [(f"dev{i:04d}", password()) for i in range(1, count + 1)]
 spares = [(f"spare{i:04d}", password()) for i in range(1, 11)]
 phone = [("phone0001", password())]
@@ -190,13 +102,7 @@ write("refresh.csv", devs[-10:])
 write("spares.csv", spares)
 write("phone.csv", phone)
 write("unknown.csv", unknown)
-md5 = lambda s: hashlib.md5(s.encode()).hexdigest()
-with open(f"{work}/subscriber.sql", "w") as f:
-    f.write("BEGIN;\n")
-    for u, p in devs + spares + phone:
-        f.write(f"INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES ('{u}', '127.0.0.1', '', "
-                f"'{md5(f'{u}:{realm}:{p}')}', '{md5(f'{u}@127.0.0.1:{realm}:{p}')}');\n")
-    f.write("COMMIT;\n")
+write_subscribers(f"{work}/subscriber.sql", devs + spares + phone, realm, "127.0.0.1")
 PY
 }
 
@@ -251,71 +157,34 @@ write_config() {
 
 # start_server LABEL: starts the server on $server_port; returns when it is ready.
 start_server() {
-    local label=$1 launched_ns
-    launched_ns=$(date +%s%N)
+    local label=$1
     case "$peer" in
     sipwarden)
-        "$binary" serve --config "$work/sipwarden.yaml" --data-dir "$work/data" >"$work/server-$label.log" 2>&1 &
-        server_pid=$!
+        launch_server "$work/server-$label.log" "$binary" serve --config "$work/sipwarden.yaml" --data-dir "$work/data"
+        wait_server_ready || return 1
         ;;
     kamailio)
-        "$kamailio_bin" -f "${INTEROP_KAMAILIO_CFG:-$root/bench/kamailio/registrar.cfg}" \
+        launch_server "$work/server-$label.log" "$kamailio_bin" -f "${INTEROP_KAMAILIO_CFG:-$root/bench/kamailio/registrar.cfg}" \
             -A "DBURL=\"sqlite:///$work/kamailio.sqlite\"" -A "CTLSOCK=\"unix:$work/ctl\"" \
             -A "REALM=\"$realm\"" -A "UL_TIMER=1" \
             -l "udp:127.0.0.1:$server_port" -l "tcp:127.0.0.1:$server_port" -n 2 \
-            -DD -E -Y "$work" -P "$work/kamailio.pid" -m 64 -M 8 -x fm -w "$work" >"$work/server-$label.log" 2>&1 &
-        server_pid=$!
+            -DD -E -Y "$work" -P "$work/kamailio.pid" -m 64 -M 8 -x fm -w "$work"
+        wait_server_answers "$server_port" "$scenarios/options-uac.xml" || return 1
         ;;
     esac
-    local deadline=$((SECONDS + ready_timeout)) probe_port
-    probe_port=$(free_port)
-    while :; do
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            cat "$work/server-$label.log" >&2
-            log "the server exited before it was ready"
-            server_pid=""
-            return 1
-        fi
-        if [ "$peer" = sipwarden ]; then
-            grep -q 'sipwarden: ready' "$work/server-$label.log" && break
-        elif (cd "$work" && sipp "127.0.0.1:$server_port" -sf "$scenarios/options-uac.xml" -i 127.0.0.1 -p "$probe_port" \
-            -m 1 -nostdin -timeout 2s -timeout_error -recv_timeout 500 >/dev/null 2>&1); then
-            break
-        fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            cat "$work/server-$label.log" >&2
-            log "the server was not ready after ${ready_timeout}s"
-            return 1
-        fi
-        sleep 0.05
-    done
-    log "$peer pid $server_pid ($label) ready on udp and tcp 127.0.0.1:$server_port after $((($(date +%s%N) - launched_ns) / 1000000)) ms"
+    log "$peer pid $server_pid ($label) ready on udp and tcp 127.0.0.1:$server_port after $ready_ms ms"
 }
 
 # stop_server LABEL: SIGTERM; the server must exit with status 0 within stop_timeout.
 stop_server() {
-    local label=$1 status=0
-    kill -TERM "$server_pid"
-    local deadline=$((SECONDS + stop_timeout))
-    while kill -0 "$server_pid" 2>/dev/null; do
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            record "sigterm-$label" FAIL "the server did not exit within ${stop_timeout}s of SIGTERM"
-            return 1
-        fi
-        sleep 0.1
-    done
-    wait "$server_pid" || status=$?
-    server_pid=""
-    if [ "$status" -ne 0 ]; then
-        tail -20 "$work/server-$label.log" >&2
-        record "sigterm-$label" FAIL "the server exited with status $status after SIGTERM"
+    local label=$1 logged=""
+    [ "$peer" != sipwarden ] || logged="$work/server-$label.log"
+    if stop_server_checked "$logged"; then
+        record "sigterm-$label" pass "$stop_detail"
+    else
+        record "sigterm-$label" FAIL "$stop_detail"
         return 1
     fi
-    if [ "$peer" = sipwarden ] && ! grep -q ' stopped' "$work/server-$label.log"; then
-        record "sigterm-$label" FAIL "no 'stopped' line in the server log"
-        return 1
-    fi
-    record "sigterm-$label" pass "exit status 0 within ${stop_timeout}s"
 }
 
 # The current bindings, one "username contact" per line, sorted, into file $1.
@@ -359,57 +228,35 @@ run_sipp() {
     shift 5
     local dir="$work/$name" status=0 calls
     calls=$(($(wc -l <"$inf") - 1))
-    mkdir -p "$dir"
-    (
-        cd "$dir"
-        exec sipp "127.0.0.1:$server_port" -sf "$scenarios/$scenario" -inf "$inf" -t u1 \
-            -i 127.0.0.1 -p "$port" -m "$calls" -r "$call_rate" -nostdin \
-            -timeout "$((calls / call_rate + 30))s" -timeout_error -recv_timeout 5000 \
-            -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log "$@"
-    ) >"$dir/sipp.out" 2>&1 &
-    child_pid=$!
-    wait "$child_pid" || status=$?
-    child_pid=""
-    local ok failed
-    if [ -s "$dir/stat.csv" ]; then
-        ok=$(stat_column "$dir/stat.csv" 'SuccessfulCall(C)')
-        failed=$(stat_column "$dir/stat.csv" 'FailedCall(C)')
-    else
-        ok="?" failed="?"
-    fi
-    if [ "$status" -ne 0 ] || [ "$ok" != "$calls" ] || [ "$failed" != 0 ]; then
-        [ -s "$dir/errors.log" ] && head -40 "$dir/errors.log" >&2
-        tail -25 "$dir/sipp.out" >&2
-        record "$name" FAIL "sipp exit $status, successful $ok/$calls, failed $failed"
+    run_in "$dir" sipp.out sipp "127.0.0.1:$server_port" -sf "$scenarios/$scenario" -inf "$inf" -t u1 \
+        -i 127.0.0.1 -p "$port" -m "$calls" -r "$call_rate" -nostdin \
+        -timeout "$((calls / call_rate + 30))s" -timeout_error -recv_timeout 5000 \
+        -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log "$@" || status=$?
+    read_sipp_stats "$dir/stat.csv"
+    if [ "$status" -ne 0 ] || [ "$sipp_ok" != "$calls" ] || [ "$sipp_failed" != 0 ]; then
+        sipp_errors "$dir"
+        record "$name" FAIL "sipp exit $status, successful $sipp_ok/$calls, failed $sipp_failed"
         return 1
     fi
-    record "$name" pass "sipp exit 0, successful $ok/$calls, failed 0"
+    record "$name" pass "sipp exit 0, successful $sipp_ok/$calls, failed 0"
 }
 
 # The summary, and the exit status: 0 only when every check passed.
 finish() {
-    echo
     local tools
-    tools=$({ sipp -v 2>/dev/null || true; } | grep -o 'SIPp v[0-9.]*' | head -1 || true)
+    tools=$(sipp_version)
     if [ "${have_baresip:-0}" = 1 ]; then
         tools="$tools and $({ baresip -h 2>&1 || true; } | grep -o 'baresip v[0-9.]*' | head -1 || true)"
     fi
-    echo "SIPWarden registration interop ($peer) with ${tools:-SIPp}, server 127.0.0.1:${server_port:-?}"
-    printf '%-24s %-5s %s\n' step result detail
-    for line in "${summary[@]}"; do echo "$line"; done
-    echo "elapsed: $((SECONDS - started_at)) s"
-    if [ "$failures" -ne 0 ]; then
-        echo "interop-register: $failures check(s) FAILED"
-        exit 1
-    fi
-    echo "interop-register: all checks passed"
-    exit 0
+    print_summary "SIPWarden registration interop ($peer) with ${tools:-SIPp}, server 127.0.0.1:${server_port:-?}" \
+        '%-24s %-5s %s' step result detail
+    finish_checks
 }
 
 # --- The run ---------------------------------------------------------------------------
 
 ensure_tools
-ensure_binary
+[ "$peer" != sipwarden ] || need_server_binary
 make_devices
 write_config
 create_devices || finish
@@ -501,7 +348,7 @@ fi
 # 6. Restart on the same data: the same bindings, binding for binding.
 list_bindings "$work/list-before-restart" || true
 stop_server first || true
-if [ -z "$server_pid" ]; then
+if [ "$server_status" != 124 ]; then  # not after a server that had to be killed
     if start_server second; then
         list_bindings "$work/list-after-restart" || true
         before=$(wc -l <"$work/list-before-restart")

@@ -1,6 +1,47 @@
-# Sourced by the load benchmarks (bench/register-load.sh, bench/call-load.sh): what they
-# measure the same way. They set: out (the results folder), server_name (sipwarden or
-# kamailio), server_pid, and log(). free_port comes from scripts/lib/free-port.sh.
+# Sourced by the benchmarks (bench/*.sh): what they measure the same way. They set log_name
+# and root before, and out (the results folder, bench_results), server_name (sipwarden or
+# kamailio) and server_pid as they go. The helpers every script shares (log, traps, tools,
+# free_port, the server's start, SIPp's statistics) are scripts/lib/common.sh's.
+. "$root/scripts/lib/common.sh"
+
+gen_pids=()            # the load generators of the running step
+ready_timeout=10       # seconds for a server to answer its first OPTIONS
+clk_tck=$(getconf CLK_TCK)
+
+# bench_results NAME: out, the results folder: OUT_DIR, or bench/results/NAME-TIMESTAMP.
+bench_results() {
+    out=${OUT_DIR:-"$root/bench/results/$1-$(date +%Y%m%d-%H%M%S)"}
+    mkdir -p "$out"
+    out=$(cd "$out" && pwd)
+}
+
+# start_bench NAME: how a load benchmark starts: messages as NAME, its results folder
+# (bench_results), the traps, the lock (one benchmark at a time), the tools.
+start_bench() {
+    log_name=$1
+    bench_results "$1"
+    script_traps
+    bench_lock
+    install_bench_tools
+}
+
+# servers_to_measure [COMMAND...]: when $servers names sipwarden, its binary (find_sipwarden);
+# one that cannot run, or has no `sipwarden COMMAND`, is skipped (said loudly, sipwarden_skip)
+# and leaves $servers. Exits when no server is left.
+servers_to_measure() {
+    sipwarden_skip=""
+    if [[ " $servers " == *" sipwarden "* ]]; then
+        find_sipwarden
+        if [ -z "$sipwarden_skip" ] && [ $# -gt 0 ] && ! "$sipwarden_bin" "$@" --help >/dev/null 2>&1; then
+            sipwarden_skip="$sipwarden_bin has no '$*' command yet"
+        fi
+        if [ -n "$sipwarden_skip" ]; then
+            log "*** SIPWarden SKIPPED: $sipwarden_skip ***"
+            servers=$(echo " $servers " | sed 's/ sipwarden / /; s/^ *//; s/ *$//')
+        fi
+    fi
+    [ -n "$servers" ] || { log "no server left to measure"; exit 1; }
+}
 
 # One benchmark at a time on this machine: two runs side by side measure each other.
 # bench_lock NAME: waits at most an hour for $BENCH_LOCK (/tmp/sipwarden-bench.lock), held
@@ -14,46 +55,15 @@ bench_lock() {
     fi
 }
 
-# Debian packages, with sudo when not root, logged to $out/apt.log.
-apt_install() {
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1 \
-        || { $sudo apt-get update >>"$out/apt.log" 2>&1 && $sudo apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1; }
-}
-
 # What every load benchmark runs: SIPp, python3, sqlite3, GNU time, and Kamailio with its
 # SQLite modules when $servers names it.
 install_bench_tools() {
-    command -v sipp >/dev/null 2>&1 || { log "installing sip-tester"; apt_install sip-tester; }
-    command -v python3 >/dev/null 2>&1 || { log "installing python3"; apt_install python3; }
-    command -v sqlite3 >/dev/null 2>&1 || { log "installing sqlite3"; apt_install sqlite3; }
-    [ -x /usr/bin/time ] || { log "installing time"; apt_install time; }
+    need_tools sipp:sip-tester python3:python3 sqlite3:sqlite3 /usr/bin/time:time
     kamailio_bin=kamailio
-    if [[ " $servers " == *" kamailio "* ]]; then install_kamailio; fi
+    if [[ " ${servers:-} " == *" kamailio "* ]]; then install_kamailio; fi
 }
 
-# Kamailio and its SQLite modules, when missing.
-install_kamailio() {
-    if ! command -v kamailio >/dev/null 2>&1 && [ ! -x /usr/sbin/kamailio ]; then
-        log "installing kamailio"
-        apt_install kamailio
-    fi
-    if [ ! -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ]; then
-        log "installing kamailio-sqlite-modules"
-        apt_install kamailio-sqlite-modules
-    fi
-    kamailio_bin=$(command -v kamailio || echo /usr/sbin/kamailio)
-    kamcmd_bin=$(command -v kamcmd || echo /usr/sbin/kamcmd)
-}
-
-# The value of column $2 on the last line of SIPp's statistics file $1 (0 when absent).
-stat_column() {
-    awk -F';' -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
-        { last = $col } END { if (col && last != "") print last; else print 0 }' "$1" 2>/dev/null || echo 0
-}
-
+# now: the time in seconds since the epoch, with nine decimals.
 now() { date +%s.%N; }
 
 # Busy clock ticks of the whole machine so far (all CPUs: user, nice, system, irq, softirq, steal).
@@ -100,6 +110,145 @@ step_cpu() {
         'BEGIN { o = 100 * b / hz / e - s - g; printf "%.0f", (o < 0 ? 0 : o) }')
 }
 
+# --- One step of a load ------------------------------------------------------------------
+
+# step_begin DIR: a fresh step directory DIR and the figures at its start: the server's tasks
+# (DIR/ticks.before), the drops on its port, the machine's busy ticks, the time (procs,
+# drops_before, busy0, t0).
+step_begin() {
+    rm -rf "$1"
+    mkdir -p "$1"
+    procs=$(server_processes | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    task_ticks $procs >"$1/ticks.before"
+    drops_before=$(port_drops "$server_port")
+    busy0=$(machine_busy_ticks)
+    t0=$(now)
+    gen_pids=()
+}
+
+# step_end DIR: the same figures at the step's end (t1, busy1, DIR/ticks.after, drops_after).
+step_end() {
+    t1=$(now)
+    busy1=$(machine_busy_ticks)
+    # shellcheck disable=SC2086
+    task_ticks $procs >"$1/ticks.after"
+    drops_after=$(port_drops "$server_port")
+}
+
+# start_generator DIR SIPP_OPTIONS...: a load generator in the background: SIPp to the server
+# under GNU time (its CPU time in DIR/cpu.txt), working in DIR.
+start_generator() {
+    local dir=$1
+    shift
+    spawn_in "$dir" sipp.out /usr/bin/time -f '%U %S' -o cpu.txt sipp "127.0.0.1:$server_port" "$@"
+    gen_pids+=("$spawned_pid")
+}
+
+# wait_generators: until every load generator has ended.
+wait_generators() {
+    local pid
+    for pid in "${gen_pids[@]}"; do wait "$pid" || true; done
+    gen_pids=()
+}
+
+# stop_generators: SIGTERM to the load generators still running.
+stop_generators() {
+    local pid
+    for pid in "${gen_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+}
+
+# generator_totals DIR COUNT: summed over the generators DIR/gen0 ... DIR/gen(COUNT-1):
+# gen_ok (successful calls), gen_created (calls placed), gen_offered (SIPp's calls per
+# second) and gen_cpu (user and system seconds).
+generator_totals() {
+    local i gdir
+    gen_ok=0 gen_created=0 gen_offered=0 gen_cpu=0
+    for ((i = 0; i < $2; i++)); do
+        gdir="$1/gen$i"
+        gen_ok=$((gen_ok + $(stat_column "$gdir/stat.csv" 'SuccessfulCall(C)' 0)))
+        gen_created=$((gen_created + $(stat_column "$gdir/stat.csv" 'OutgoingCall(C)' 0)))
+        gen_offered=$(awk -v a="$gen_offered" -v b="$(stat_column "$gdir/stat.csv" 'CallRate(C)' 0)" 'BEGIN { print a + b }')
+        # GNU time writes "Command exited with non-zero status N" first when SIPp fails:
+        # the times are on the last line.
+        gen_cpu=$(awk -v a="$gen_cpu" -v f="$gdir/cpu.txt" 'BEGIN { while ((getline x < f) > 0) l = x; split(l, t, " "); print a + t[1] + t[2] }')
+    done
+}
+
+# step_verdict FAILED_PCT OFFERED_RATE RATE OFFERED_NOTE [OTHER_CPU]: step_pass (1 or 0),
+# verdict (pass or FAIL) and note: failures above $fail_limit %, an offered rate below
+# $min_offered % of RATE (noted as OFFERED_NOTE), other processes above $noisy_cpu % CPU.
+step_verdict() {
+    step_pass=1 note=""
+    if awk -v f="$1" -v l="$fail_limit" 'BEGIN { exit !(f > l) }'; then step_pass=0; note="failures"; fi
+    if awk -v o="$2" -v r="$3" -v m="$min_offered" 'BEGIN { exit !(o < r * m / 100) }'; then
+        step_pass=0
+        note="${note:+$note, }$4"
+    fi
+    if [ -n "${5:-}" ] && [ "$5" -gt "$noisy_cpu" ]; then note="${note:+$note, }noisy: other processes used ${5}% CPU"; fi
+    verdict=$([ "$step_pass" = 1 ] && echo pass || echo FAIL)
+}
+
+# ramp_search: the script's run_rate RATE for each rate of $rates until one fails (every one
+# with ramp_all=1), then bisected between the highest that passed and the first that failed,
+# down to $resolution; sets best, the highest passing rate (0: none).
+ramp_search() {
+    local rate lo hi first_fail=0
+    best=0
+    for rate in $rates; do
+        run_rate "$rate"
+        if [ "$step_pass" = 1 ]; then
+            [ "$rate" -gt "$best" ] && best=$rate
+        else
+            [ "$first_fail" -ne 0 ] || first_fail=$rate
+            [ "$ramp_all" = 1 ] || break
+        fi
+    done
+    if [ "$first_fail" -ne 0 ] && [ "$first_fail" -gt "$best" ]; then
+        lo=$best hi=$first_fail
+        while [ $((hi - lo)) -gt "$resolution" ]; do
+            rate=$(( ((lo + hi) / 2 + resolution / 2) / resolution * resolution ))
+            { [ "$rate" -le "$lo" ] || [ "$rate" -ge "$hi" ]; } && break
+            run_rate "$rate"
+            if [ "$step_pass" = 1 ]; then lo=$rate; else hi=$rate; fi
+        done
+        best=$lo
+    fi
+}
+
+# step_line SERVER STEP: SERVER's line of STEP in $results (nothing when there is none).
+step_line() { awk -F'\t' -v s="$1" -v r="$2" '$1 == s && $2 == r { print; exit }' "$results"; }
+
+# servers_summary: per server of $servers, why it was skipped (skipped_line), or its highest
+# passing rate (maximum) in the script's words (highest_rate SERVER STEP_LINE) and the script's
+# other lines about it (server_notes SERVER).
+servers_summary() {
+    local name line
+    for name in $servers; do
+        if [ -n "${skipped_line[$name]:-}" ]; then
+            echo "$name: SKIPPED: ${skipped_line[$name]}"
+            continue
+        fi
+        line=$(step_line "$name" "rate-${maximum[$name]}")
+        echo "$name:"
+        if [ -n "$line" ]; then
+            echo "  highest passing rate: $(highest_rate "$name" "$line")"
+        else
+            echo "  highest passing rate: none of $rates passed"
+        fi
+        server_notes "$name"
+    done
+}
+
+# noisy_warning: a warning when other processes used more than $noisy_cpu % CPU in a step.
+noisy_warning() {
+    if grep -q 'noisy:' "$results"; then
+        echo "WARNING: other processes used more than ${noisy_cpu}% CPU during some steps (marked noisy): run again on a quiet machine"
+    fi
+}
+
+# --- Kamailio ----------------------------------------------------------------------------
+
 # Kamailio's processes by role ("PID role"): udp0, udp1, timer, slowtimer, ctl, tcpmain...
 # $1: its control socket (unix:PATH).
 kamailio_roles() {
@@ -141,56 +290,32 @@ port_drops() {
     awk -v port="$(printf ':%04X' "$1")" 'NR > 1 && substr($2, length($2) - 4) == port { d += $NF } END { print d + 0 }' /proc/net/udp
 }
 
+# stop_server: SIGTERM to the server, SIGKILL after 15 s.
 stop_server() {
-    [ -n "$server_pid" ] || return 0
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+    stop_pid "$server_pid" 150
     server_pid=""
 }
 
-# The sipwarden binary to measure: $SERVER_BINARY, or the release build (built here, logged to
-# $out/build.log). Sets sipwarden_bin, or sipwarden_skip with the reason it cannot run.
+# find_sipwarden: the sipwarden binary to measure (find_server_binary). Sets sipwarden_bin, or
+# sipwarden_skip with the reason it cannot run.
 find_sipwarden() {
-    sipwarden_bin="" sipwarden_skip=""
-    if [ -n "${SERVER_BINARY:-}" ]; then
-        sipwarden_bin=$SERVER_BINARY
-    else
-        log "swift build -c release --product sipwarden"
-        if swift build -c release --product sipwarden >"$out/build.log" 2>&1; then
-            sipwarden_bin="$root/.build/release/sipwarden"
-        else
-            tail -30 "$out/build.log" >&2
-            sipwarden_skip="the release build failed (see $out/build.log)"
-            return 0
-        fi
-    fi
-    [ -x "$sipwarden_bin" ] || sipwarden_skip="no executable at $sipwarden_bin"
+    sipwarden_skip=""
+    if find_server_binary; then sipwarden_bin=$binary; else sipwarden_skip=$binary_error; fi
 }
 
-# Ready when a single OPTIONS to 127.0.0.1:$1 gets its 200 (bench/sipp/options-bench.xml),
-# within 10 s; fails when the server exits first ($2: its log, shown then).
+# wait_ready: the server is ready when a single OPTIONS (bench/sipp/options-bench.xml) to
+# 127.0.0.1:$server_port gets its 200, within ready_timeout; said then. Fails when the server
+# exits first (its log shown).
 wait_ready() {
-    local port=$1 server_log=$2 probe_port
-    probe_port=$(free_port)
-    for _ in $(seq 40); do
-        kill -0 "$server_pid" 2>/dev/null || { cat "$server_log" >&2; log "$server_name exited"; server_pid=""; return 1; }
-        if (cd "$(dirname "$server_log")" && sipp "127.0.0.1:$port" -sf "$root/bench/sipp/options-bench.xml" -i 127.0.0.1 -p "$probe_port" \
-            -m 1 -nostdin -timeout 3s -timeout_error -recv_timeout 500 -nr >/dev/null 2>&1); then
-            return 0
-        fi
-        sleep 0.25
-    done
-    log "$server_name never answered"
-    return 1
+    wait_server_answers "$server_port" "$root/bench/sipp/options-bench.xml" || return 1
+    log "$server_name ($server_version) pid $server_pid ready on udp:127.0.0.1:$server_port"
 }
 
 # Context lines every summary starts with.
 machine_context() {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
-    echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[0-9.]*' | head -1); kamailio $("${kamailio_bin:-kamailio}" -v 2>/dev/null | head -1 | awk '{print $3}')"
+    echo "sipp: $(sipp_version); kamailio $("${kamailio_bin:-kamailio}" -v 2>/dev/null | head -1 | awk '{print $3}')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
@@ -207,11 +332,51 @@ kamailio_database() {
     log "kamailio: $(sqlite3 "$dir/kamailio.sqlite" 'SELECT count(*) FROM subscriber;') subscribers (HA1 only) in $dir/kamailio.sqlite"
 }
 
-# Starts `sipwarden serve` with $1/sipwarden.yaml and $1/data, in the background.
-start_sipwarden() {
+# load_config DIR [SIP_LINE...]: DIR/sipwarden.yaml (and DIR/data) for a load: UDP on
+# $server_port (the SIP_LINEs added to the sip section), $threads threads, realm $realm
+# offering MD5 first (SIPp answers the first challenge only), info logs, and 127.0.0.1 and the
+# load's sources ($generators, $answerers) trusted by the Guard, which would otherwise ban them
+# as a flood.
+load_config() {
     local dir=$1
-    "$sipwarden_bin" serve --config "$dir/sipwarden.yaml" --data-dir "$dir/data" >"$dir/server.log" 2>&1 &
-    server_pid=$!
+    shift
+    mkdir -p "$dir/data"
+    {
+        printf 'sip:\n  listen: ["udp:127.0.0.1:%s"]\n' "$server_port"
+        [ $# -eq 0 ] || printf '  %s\n' "$@"
+        printf 'server:\n  threads: %s\nauth:\n  realm: "%s"\n  algorithms: ["MD5", "SHA-256"]\nlog:\n  level: info\n' "$threads" "$realm"
+        printf 'guard:\n  trusted: [%s]\n' "$(printf '"%s/32", ' 127.0.0.1 "${generators[@]}" ${answerers[@]+"${answerers[@]}"} | sed 's/, $//')"
+    } >"$dir/sipwarden.yaml"
+}
+
+# prepare_load_server NAME: $out/NAME made ready for a start: for sipwarden by the script's
+# sipwarden_setup DIR (its configuration and devices), for Kamailio its database.
+prepare_load_server() {
+    local dir="$out/$1"
+    mkdir -p "$dir"
+    case "$1" in
+    sipwarden) sipwarden_setup "$dir" ;;
+    kamailio) kamailio_database "$dir" ;;
+    esac
+}
+
+# start_load_server NAME KAMAILIO_CONFIG SHM_MB [-A DEFINE...]: NAME (sipwarden or kamailio)
+# started from $out/NAME and ready (wait_ready); for Kamailio its processes' roles noted.
+start_load_server() {
+    local dir="$out/$1"
+    server_name=$1
+    case "$server_name" in
+    sipwarden) start_sipwarden "$dir" ;;
+    kamailio) start_kamailio "$dir" "${@:2}" ;;
+    esac
+    wait_ready || return 1
+    if [ "$server_name" = kamailio ]; then kamailio_roles "unix:$dir/ctl" >"$dir/roles.txt"; fi
+}
+
+# start_sipwarden DIR: `sipwarden serve` with DIR/sipwarden.yaml and DIR/data, in the
+# background, its output in DIR/server.log.
+start_sipwarden() {
+    launch_server "$1/server.log" "$sipwarden_bin" serve --config "$1/sipwarden.yaml" --data-dir "$1/data"
     server_version=$("$sipwarden_bin" --version 2>/dev/null || echo "release build")
 }
 
@@ -221,9 +386,8 @@ start_sipwarden() {
 start_kamailio() {
     local dir=$1 config=$2 shm=$3
     shift 3
-    "$kamailio_bin" -f "$config" -A "DBURL=\"sqlite:///$dir/kamailio.sqlite\"" -A "CTLSOCK=\"unix:$dir/ctl\"" -A "REALM=\"$realm\"" "$@" \
-        -l "udp:127.0.0.1:$server_port" -n "$threads" \
-        -DD -E -Y "$dir" -P "$dir/kamailio.pid" -m "$shm" -M 16 -x fm -w "$dir" >"$dir/server.log" 2>&1 &
-    server_pid=$!
+    launch_server "$dir/server.log" "$kamailio_bin" -f "$config" -A "DBURL=\"sqlite:///$dir/kamailio.sqlite\"" \
+        -A "CTLSOCK=\"unix:$dir/ctl\"" -A "REALM=\"$realm\"" "$@" -l "udp:127.0.0.1:$server_port" -n "$threads" \
+        -DD -E -Y "$dir" -P "$dir/kamailio.pid" -m "$shm" -M 16 -x fm -w "$dir"
     server_version=$("$kamailio_bin" -v 2>/dev/null | head -1 | awk '{print $3}')
 }

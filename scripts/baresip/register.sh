@@ -26,7 +26,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-log() { printf 'baresip-register: %s\n' "$*" >&2; }
+log_name=baresip-register
+# The shared helpers (scripts/lib/common.sh).
+. "$here/../lib/common.sh"
 
 if [ $# -lt 4 ] || [ $# -gt 5 ]; then
     echo "usage: $0 SERVER_IP PORT USER PASSWORD [udp|tcp]" >&2
@@ -48,12 +50,13 @@ module_path=${BARESIP_MODULE_PATH:-/usr/lib/baresip/modules}
 command -v baresip >/dev/null 2>&1 || { log "baresip is not installed (Debian: apt-get install -y baresip)"; exit 1; }
 [ -f "$module_path/account.so" ] || { log "no baresip modules in $module_path (set BARESIP_MODULE_PATH)"; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/baresip-register.XXXXXX")
+make_work_dir baresip-register
+kept_what=files
 baresip_pid=""
 
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
+# on_exit: baresip killed (no unregistration), its log and SIP trace copied to
+# BARESIP_TRACE_FILE when asked.
+on_exit() {
     if [ -n "$baresip_pid" ] && kill -0 "$baresip_pid" 2>/dev/null; then
         kill -KILL "$baresip_pid" 2>/dev/null || true
         wait "$baresip_pid" 2>/dev/null || true
@@ -61,28 +64,9 @@ cleanup() {
     if [ -n "${BARESIP_TRACE_FILE:-}" ] && [ -f "$work/baresip.log" ]; then
         cp "$work/baresip.log" "$BARESIP_TRACE_FILE" || true
     fi
-    if [ "$status" -ne 0 ] || [ "${KEEP_LOGS:-0}" = 1 ]; then
-        log "files kept in $work"
-    else
-        rm -rf "$work"
-    fi
-    exit "$status"
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
+script_traps
 
-# A port free for UDP and TCP on loopback, outside the ephemeral range.
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 12000))
-        if [ -z "$(ss -Htuan "( sport = :$port )" 2>/dev/null)" ]; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
 local_port=${BARESIP_LOCAL_PORT:-$(free_port)} || { log "no free local port"; exit 1; }
 
 sed -e "s|@LOCAL_IP@|$local_ip|g" -e "s|@LOCAL_PORT@|$local_port|g" -e "s|@MODULE_PATH@|$module_path|g" \
@@ -104,7 +88,7 @@ baresip -f "$work" -s -t $((register_timeout + 10)) </dev/null >"$work/baresip.l
 baresip_pid=$!
 log "baresip pid $baresip_pid registering $user at $server_ip:$server_port over $transport from $local_ip:$local_port (limit ${register_timeout}s)"
 
-started=$(date +%s%N)
+started=$(now_ns)
 deadline=$((SECONDS + register_timeout))
 outcome=""
 while [ -z "$outcome" ]; do
@@ -122,7 +106,7 @@ while [ -z "$outcome" ]; do
         sleep 0.05
     fi
 done
-elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+elapsed_ms=$(ms_since "$started")
 
 # What the registrar answered, for the log: every status line baresip received.
 refresh_log

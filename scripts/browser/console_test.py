@@ -485,7 +485,8 @@ def command_browser(args):
 def command_guesser(args):
     """A password guesser from 127.0.0.2 (the Guard trusts only 127.0.0.1 and ::1): wrong
     passwords, then tries during the wait, until the console-login jail bans the address and
-    the whole listener answers it 403; 127.0.0.1 is still served."""
+    the listener refuses it (closes its connections at accept, or answers 403 to a request
+    already in flight); 127.0.0.1 is still served."""
     import http.client
     import re
     import urllib.parse
@@ -493,20 +494,27 @@ def command_guesser(args):
     host, port = args.host, args.port
 
     def request(method, path, body=None, headers=None, source="127.0.0.2"):
+        """(status, cookie, page); status "closed" when the listener closed the connection
+        without an answer (a banned source is refused at accept)."""
         connection = http.client.HTTPConnection(host, port, timeout=5, source_address=(source, 0))
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
             return response.status, response.getheader("Set-Cookie") or "", response.read().decode("utf-8", "replace")
+        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+            return "closed", "", ""
         finally:
             connection.close()
+
+    def refused(status):
+        return status in (403, "closed")
 
     statuses = []
     deadline = time.time() + 20
     banned = False
     while time.time() < deadline and len(statuses) < 40:
         status, cookie, page = request("GET", "/login")
-        if status == 403:
+        if refused(status):
             banned = True
             break
         form_cookie = cookie.split(";", 1)[0]
@@ -514,17 +522,17 @@ def command_guesser(args):
         body = urllib.parse.urlencode({"_csrf": match.group(1) if match else "", "username": "alice", "password": "guess-%d!A1xyz" % len(statuses)})
         status, _, _ = request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": form_cookie})
         statuses.append(status)
-        if status == 403:
+        if refused(status):
             banned = True
             break
     # The ban reaches the listener within the Guard's next drain: give it a few seconds.
     while banned is False and time.time() < deadline:
         time.sleep(0.2)
-        banned = request("GET", "/login")[0] == 403
+        banned = refused(request("GET", "/login")[0])
     loopback = request("GET", "/login", source="127.0.0.1")[0]
     summary = "answers %s" % statuses
     if banned and loopback == 200 and 429 in statuses:
-        result("PASS", "guesser-banned", "127.0.0.2 refused with 403 after %d tries (%s); 127.0.0.1 still served" % (len(statuses), summary))
+        result("PASS", "guesser-banned", "127.0.0.2 refused (403 or closed at accept) after %d tries (%s); 127.0.0.1 still served" % (len(statuses), summary))
         return 0
     result("FAIL", "guesser-banned", "banned=%s loopback=%s %s" % (banned, loopback, summary))
     return 1
