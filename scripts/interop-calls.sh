@@ -67,7 +67,12 @@
 #      recorded; the sender reached 90 % of the rate; and the flood took no transactions
 #      (/metrics: transactions created during the step at most 4 per legitimate call; 407s
 #      sent at most one per INVITE received);
-#  10. SIGTERM under load: 300 calls at 60/s with 0.3 s of talk; the server gets SIGTERM
+#  10. kill -9 during a call: caller calls callee and stays on the line; 12 s after the
+#      answer the server is killed (SIGKILL) and started again: the callee gets a BYE for
+#      that call from the restarted server, and the call has one record, cause
+#      server-restart, hung up by the server, 4-12.5 s long (ended when last seen up: the
+#      server says so every 5 s);
+#  11. SIGTERM under load: 300 calls at 60/s with 0.3 s of talk; the server gets SIGTERM
 #      after 3 s and must exit 0; every call SIPp saw complete (BYE answered) has its record.
 # Nothing logged at error level or above. SIPp answers challenges as it does by default
 # (its digest uri is sip:SWITCH:PORT, which names the switch itself and is accepted).
@@ -506,7 +511,53 @@ else
     result invite-flood FAIL "$detail; 407s $challenges, transactions created $created"
 fi
 
-# --- 10. SIGTERM under load ------------------------------------------------------------
+# --- 10. kill -9 during a call ---------------------------------------------------------
+
+spawn_in "$work/crash" sipp.out timeout 90 sipp -i 127.0.0.1 -nostdin -sf "$scenarios/call-uac.xml" -inf "$work/caller.csv" \
+    -key callee callee -m 1 -d 60000 -trace_msg -message_file messages.log -trace_err -error_file errors.log \
+    "127.0.0.1:$server_port"
+crash_pid=$spawned_pid
+background+=("$crash_pid")
+deadline=$((SECONDS + 15))
+until grep -q '^ACK ' "$work/crash/messages.log" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.1; done
+crash_call=$(lib_python -c '
+import sys, sipp_trace
+sent = [m for m in sipp_trace.messages(sys.argv[1]) if not m["received"] and m["start"].startswith("ACK ")]
+print(sipp_trace.header(sent[0], "Call-ID") if sent else "")' "$work/crash/messages.log")
+if [ -n "$crash_call" ]; then
+    sleep 12
+    kill -9 "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    start_server
+    deadline=$((SECONDS + 15))
+    until grep -q "^Call-ID: *$crash_call" <(grep -A12 '^BYE ' "$work/callee/messages.log") 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; do
+        sleep 0.2
+    done
+fi
+stop_pid "$crash_pid" 20
+wait_records 1 --device caller --cause server-restart >/dev/null
+check=$(records --device caller --cause server-restart | lib_python -c '
+import json, sys, sipp_trace
+rows = json.load(sys.stdin)
+call_id = sys.argv[2]
+byes = [m for m in sipp_trace.messages(sys.argv[1]) if m["received"] and m["start"].startswith("BYE ") and sipp_trace.header(m, "Call-ID") == call_id]
+problems = []
+if not call_id:
+    problems.append("the call was not answered")
+mine = [r for r in rows if r["callID"] == call_id]
+if len(mine) != 1 or mine[0]["hangupBy"] != "server" or not 4000 <= mine[0]["durationMillis"] <= 12500:
+    problems.append("records %s" % [(r["cause"], r["durationMillis"], r["hangupBy"]) for r in mine])
+if len(byes) < 1:
+    problems.append("no BYE to the callee")
+print("; ".join(problems) if problems else "ok %d %d" % (mine[0]["durationMillis"], len(byes)))' "$work/callee/messages.log" "$crash_call")
+if [ "${check%% *}" = ok ]; then
+    set -- $check
+    result kill-9-during-call pass "restarted: BYE to the callee, record server-restart, $2 ms (last seen up)"
+else
+    result kill-9-during-call FAIL "$check"
+fi
+
+# --- 11. SIGTERM under load ------------------------------------------------------------
 
 stop_pid "${background[0]}" 20
 sipp_background callee2 -sf "$scenarios/call-uas.xml" -p "$callee_port"
