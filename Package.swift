@@ -61,7 +61,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // What security-relevant things happened, as typed values: the registrar and caller
-        // identification emit them, the intrusion-prevention engine consumes them.
+        // identification emit them, the intrusion-prevention engine consumes them; with the
+        // address types they carry (`IPAddress`, the one address parser, and `IPNetwork`).
         .target(
             name: "SecurityEvents",
             dependencies: [],
@@ -100,7 +101,7 @@ let package = Package(
         .target(
             name: "SIPTransport",
             dependencies: [
-                "SIPCore",
+                "SIPCore", "SecurityEvents",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,3 +1,4 @@
+import SecurityEvents
 /// One listener: `transport:host:port`, as `--listen udp:127.0.0.1:5070` or
 /// `tcp:[::1]:5070` give it. IPv6 hosts are written in brackets.
 public struct SIPListenAddress: Sendable, Hashable, CustomStringConvertible {
@@ -54,15 +55,5 @@ public struct SIPListenAddress: Sendable, Hashable, CustomStringConvertible {
         host.contains(":") ? "\(transport):[\(host)]:\(port)" : "\(transport):\(host):\(port)"
     }
 
-    static func isIPAddress(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
-    }
+    static func isIPAddress(_ text: String) -> Bool { IPAddress.bytes(text) != nil }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An IPv4 or IPv6 network in CIDR notation (`192.0.2.0/24`, `2001:db8::/32`; a bare address
 /// is a /32 or /128), matched against raw address bytes (4 or 16), so that the hot path never
 /// formats an address as text.
@@ -24,16 +18,17 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `ADDRESS` or `ADDRESS/LENGTH`: the length in decimal without a sign or leading zero.
     public init(parsing text: String) throws(ParseError) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        let addressText = String(parts[0])
-        guard let bytes = Self.addressBytes(addressText) else { throw .badAddress(addressText) }
+        let bytes = try IPAddress(parsing: String(parts[0])).bytes
         let maximum = bytes.count * 8
         var length = maximum
         if parts.count == 2 {
-            guard let value = Int(parts[1]), (0...maximum).contains(value), parts[1].allSatisfy(\.isASCII) else {
-                throw .badPrefix(String(parts[1]))
-            }
+            let digits = parts[1]
+            guard (1...3).contains(digits.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), digits == "0" || digits.first != "0",
+                  let value = Int(digits), value <= maximum
+            else { throw .badPrefix(String(digits)) }
             length = value
         }
         self.init(address: bytes, prefixLength: length)
@@ -62,25 +57,11 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The bytes of an address written as text, or nil.
-    public static func addressBytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
-        return nil
-    }
+    public static func addressBytes(_ text: String) -> [UInt8]? { IPAddress.bytes(text) }
 
-    /// The conventional text of an address's bytes.
+    /// The canonical text of an address's bytes (RFC 5952 for IPv6).
     public static func text(of bytes: [UInt8]) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let family = bytes.count == 4 ? AF_INET : AF_INET6
-        let written = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) }
-        guard written != nil else { return "?" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        bytes.count == 4 || bytes.count == 16 ? IPAddress(bytes: bytes).description : "?"
     }
 
     static func isIPv4Mapped(_ bytes: [UInt8]) -> Bool {

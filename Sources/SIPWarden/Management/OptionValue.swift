@@ -1,3 +1,5 @@
+import SecurityEvents
+
 /// Option values checked with messages that name the option, so that every usage error reads
 /// `sipwarden <command>: --option: why`.
 enum OptionValue {
@@ -33,14 +35,24 @@ enum OptionValue {
         }
     }
 
+    /// What is wrong with a network an operator wrote, and what one looks like.
+    static func networkProblem(_ text: String, _ error: IPNetwork.ParseError) -> InputProblem {
+        switch error {
+        case .badAddress:
+            return InputProblem("\"\(text)\" is not a network; expected an address, or ADDRESS/LENGTH like 192.0.2.0/24 or 2001:db8::/32")
+        case .badPrefix:
+            return InputProblem("\"\(text)\": the prefix length must be a number from 0 to \(text.contains(":") ? 128 : 32)")
+        }
+    }
+
     static func networks(_ texts: [String], option: String) throws(ManagementError) -> [String] {
         var result: [String] = []
         for text in texts {
-            do throws(InputProblem) {
-                let network = try NetworkPrefix(parsing: text).description
+            do throws(IPNetwork.ParseError) {
+                let network = try IPNetwork(parsing: text).description
                 if !result.contains(network) { result.append(network) }
             } catch {
-                throw .usage("\(option): \(error)")
+                throw .usage("\(option): \(Self.networkProblem(text, error))")
             }
         }
         return result

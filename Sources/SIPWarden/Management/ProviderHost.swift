@@ -1,3 +1,5 @@
+import SecurityEvents
+
 /// A provider's host as the operator gives it: an IP address (IPv6 with or without
 /// brackets) in canonical form, or a host name (RFC 1123 §2.1) in lower case.
 enum ProviderHost {
@@ -5,7 +7,10 @@ enum ProviderHost {
         var host = Substring(text)
         if host.first == "[", host.last == "]" { host = host.dropFirst().dropLast() }
         if host.contains(":") || host.allSatisfy({ $0.isASCIIDigit || $0 == "." }) {
-            return try IPAddress(parsing: String(host)).description
+            guard let address = try? IPAddress(parsing: String(host)) else {
+                throw InputProblem("\"\(PrintableText.escape(text))\" is not an IPv4 or IPv6 address")
+            }
+            return address.description
         }
         if host.last == "." { host = host.dropLast() }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)

@@ -71,7 +71,7 @@ struct ProviderCommandTests {
     @Test("usage errors", arguments: [
         (["provider", "add", "p"], "sipwarden provider add: give at least one --host"),
         (["provider", "add", "p", "--host", "bad host"], "sipwarden provider add: --host: \"bad host\" is neither an IP address nor a host name"),
-        (["provider", "add", "p", "--host", "192.0.2.300"], "sipwarden provider add: --host: \"192.0.2.300\" is not an IPv4 address"),
+        (["provider", "add", "p", "--host", "192.0.2.300"], "sipwarden provider add: --host: \"192.0.2.300\" is not an IPv4 or IPv6 address"),
         (["provider", "add", "p", "--host", "h.example", "--port", "0"], "sipwarden provider add: --port: 0 is out of range; expected 1 to 65535"),
         (["provider", "add", "p", "--host", "h.example", "--transport", "sctp"], "sipwarden provider add: --transport: expected udp, tcp or tls, got \"sctp\""),
         (["provider", "add", "p", "--host", "h.example", "--identification", "registration"],

@@ -1,24 +1,26 @@
-/// An IPv4 or IPv6 address as the operator writes it, parsed strictly (no zones, no
-/// abbreviated or octal IPv4 forms) and printed in one canonical form, so that the same
-/// network is always stored as the same text.
+/// An IPv4 or IPv6 address as text, parsed strictly (no zones, no abbreviated or octal IPv4
+/// forms) and printed in one canonical form, so that the same address is always the same
+/// text. The one address parser: configuration, commands, listeners and networks use it.
 public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// 4 bytes (IPv4) or 16 (IPv6), network order.
     public let bytes: [UInt8]
 
     public var isIPv6: Bool { bytes.count == 16 }
 
-    public init(parsing text: String) throws(InputProblem) {
-        if text.contains(":") {
-            guard let bytes = Self.ipv6(Substring(text)) else { throw InputProblem("\"\(text)\" is not an IPv6 address") }
-            self.bytes = bytes
-        } else {
-            guard let bytes = Self.ipv4(Substring(text)) else { throw InputProblem("\"\(text)\" is not an IPv4 address") }
-            self.bytes = bytes
-        }
+    public init(parsing text: String) throws(IPNetwork.ParseError) {
+        guard let bytes = Self.bytes(text) else { throw .badAddress(text) }
+        self.bytes = bytes
     }
 
-    init(bytes: [UInt8]) {
+    /// 4 or 16 bytes, network order.
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == 4 || bytes.count == 16, "an IP address is 4 or 16 bytes")
         self.bytes = bytes
+    }
+
+    /// The address's bytes (4 or 16), or nil when `text` is not an address.
+    public static func bytes(_ text: some StringProtocol) -> [UInt8]? {
+        text.contains(":") ? ipv6(Substring(text)) : ipv4(Substring(text))
     }
 
     /// Dotted quad: four decimal numbers 0-255. A leading zero is refused, since some
@@ -28,7 +30,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy(\.isASCIIDigit), part == "0" || part.first != "0",
+            guard (1...3).contains(part.count), part.utf8.allSatisfy { (0x30...0x39).contains($0) }, part == "0" || part.first != "0",
                   let value = UInt8(part)
             else { return nil }
             bytes.append(value)
