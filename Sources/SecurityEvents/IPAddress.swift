@@ -76,7 +76,15 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// longest run of two or more zero groups (the first of equals) as `::`, and an
     /// IPv4-mapped address with its last 32 bits as a dotted quad (§5).
     public var description: String {
-        guard isIPv6 else { return bytes.map(String.init).joined(separator: ".") }
+        guard isIPv6 else {
+            // At most 15 characters: a small string, built without allocating.
+            var text = String(bytes[0])
+            for byte in bytes[1...] {
+                text.append(".")
+                text.append(String(byte))
+            }
+            return text
+        }
         let groups = stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
         if groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xFFFF {
             return "::ffff:" + bytes[12...].map(String.init).joined(separator: ".")
