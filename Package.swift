@@ -57,7 +57,14 @@ let package = Package(
         // The database: one GRDB AppDatabase (SQLite, WAL), named migrations, repositories.
         .target(
             name: "Storage",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["UnixTime", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // Wall-clock time as the parts pass it: Unix milliseconds, the one set of conversions
+        // to and from `Date` and saturating arithmetic on them.
+        .target(
+            name: "UnixTime",
+            dependencies: [],
             swiftSettings: strictSettings
         ),
         // What security-relevant things happened, as typed values: the registrar and caller
@@ -81,7 +88,7 @@ let package = Package(
         // time passed in (its executor lives in the composition root).
         .target(
             name: "Guard",
-            dependencies: ["SIPCore", "SecurityEvents", "GeoIP"],
+            dependencies: ["SIPCore", "SecurityEvents", "GeoIP", "UnixTime"],
             swiftSettings: strictSettings
         ),
         // The registrar's bindings (RFC 3261 §10.3) and the outbound registration client; pure
@@ -116,7 +123,7 @@ let package = Package(
         .target(
             name: "Switch",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Registrar", "SecurityEvents", "Guard",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Registrar", "SecurityEvents", "Guard", "UnixTime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,7 +136,7 @@ let package = Package(
         // the facts from live calls and stored call records and carries out the actions.
         .target(
             name: "Fraud",
-            dependencies: [],
+            dependencies: ["UnixTime"],
             swiftSettings: strictSettings
         ),
         // The HTTP side of the server, on its own listener: the live event channel
@@ -161,7 +168,7 @@ let package = Package(
             name: "SIPWarden",
             dependencies: [
                 "SIPCore", "SIPTransaction", "SIPTransport", "Switch", "Registrar", "SecurityEvents", "Storage", "Guard", "GeoIP",
-                "Fraud", "Console",
+                "Fraud", "Console", "UnixTime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 import Guard
 import NIOCore
@@ -44,7 +45,7 @@ extension SIPEngine {
     /// Wall-clock time for an event (the callers' clock when there is one, so tests can fix it).
     func eventTime() -> Date {
         guard let callers else { return Date() }
-        return Date(timeIntervalSince1970: Double(callers.wallClock()) / 1000)
+        return UnixTime.date(callers.wallClock())
     }
 
     /// Answers a banned source's request 403 (the ingress gate allows one a second) and

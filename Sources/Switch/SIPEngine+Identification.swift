@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 import SecurityEvents
 import SIPCore
@@ -147,13 +148,13 @@ extension SIPEngine {
         now: Int64
     ) {
         callers.events.emit(SecurityEvent(
-            kind: kind, time: Date(timeIntervalSince1970: Double(now) / 1000), source: Self.source(peer), username: username,
+            kind: kind, time: UnixTime.date(now), source: Self.source(peer), username: username,
             reason: reason, packet: Self.summary(&request)))
     }
 
     func attempt(_ request: inout SIPMessage, reason: String, username: String?, peer: SIPPeer, now: Int64) -> SecurityEvent {
         SecurityEvent(
-            kind: .unidentifiedCallAttempt, time: Date(timeIntervalSince1970: Double(now) / 1000), source: Self.source(peer),
+            kind: .unidentifiedCallAttempt, time: UnixTime.date(now), source: Self.source(peer),
             username: username, reason: reason, packet: Self.summary(&request))
     }
 

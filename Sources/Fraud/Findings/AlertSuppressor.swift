@@ -1,3 +1,4 @@
+import UnixTime
 /// Keeps the same alert from being sent over and over: after an alert for a rule, scope and
 /// level, the same one is held back for `periodMillis`, counted, and the count goes with
 /// the next one sent (or is handed over by `expire` when the period ends with nothing new).
@@ -49,7 +50,7 @@ public struct AlertSuppressor: Sendable {
     /// period ago.
     public mutating func admit(_ key: Key, now: Int64) -> Verdict {
         clock = max(clock, now)
-        if var entry = entries[key], clock < MonitorTime.adding(entry.sentAt, periodMillis) {
+        if var entry = entries[key], clock < UnixTime.adding(entry.sentAt, periodMillis) {
             entry.heldBack += 1
             entries[key] = entry
             return .holdBack
@@ -66,7 +67,7 @@ public struct AlertSuppressor: Sendable {
     public mutating func expire(now: Int64) -> [Key: Int] {
         clock = max(clock, now)
         var summaries: [Key: Int] = [:]
-        for (key, entry) in entries where clock >= MonitorTime.adding(entry.sentAt, periodMillis) {
+        for (key, entry) in entries where clock >= UnixTime.adding(entry.sentAt, periodMillis) {
             if entry.heldBack > 0 { summaries[key] = entry.heldBack }
             entries[key] = nil
         }

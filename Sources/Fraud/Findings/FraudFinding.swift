@@ -1,3 +1,4 @@
+import UnixTime
 /// A rule's level reached by a scope: the figure against the threshold, the action the level
 /// asks for and the context of the calls behind it. One finding per crossing: further calls
 /// at the same level report nothing until the figure has fallen below the level again.
@@ -34,7 +35,7 @@ public struct FraudFinding: Sendable, Hashable, CustomStringConvertible {
     /// When the block asked for ends; nil: until an operator lifts it (or no block).
     public var blockedUntil: Int64? {
         guard action.blocksAccount, let duration = rule.blockMillis else { return nil }
-        return MonitorTime.adding(at, duration)
+        return UnixTime.adding(at, duration)
     }
 
     /// "account 42: spend in the last hour at 52.30, critical level 50.00

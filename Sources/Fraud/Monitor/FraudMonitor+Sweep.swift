@@ -1,9 +1,10 @@
+import UnixTime
 extension FraudMonitor {
     /// Forgets what can no longer count: calls in progress whose end was lost (their place
     /// given back), ended calls' ids past their memory, scopes with nothing left.
     mutating func sweep(now: Int64) {
-        nextSweepAt = MonitorTime.adding(now, settings.sweepIntervalMillis)
-        let staleBefore = MonitorTime.subtracting(now, settings.staleLiveCallMillis)
+        nextSweepAt = UnixTime.adding(now, settings.sweepIntervalMillis)
+        let staleBefore = UnixTime.subtracting(now, settings.staleLiveCallMillis)
         for (callID, call) in live where call.lastFactAt <= staleBefore {
             live[callID] = nil
             for key in call.counted {
@@ -11,7 +12,7 @@ extension FraudMonitor {
                 scopes.values[index].concurrent = max(0, scopes.values[index].concurrent - 1)
             }
         }
-        let forgetBefore = MonitorTime.subtracting(now, settings.endedCallMemoryMillis)
+        let forgetBefore = UnixTime.subtracting(now, settings.endedCallMemoryMillis)
         while endedHead < endedOrder.count, endedOrder[endedHead].at <= forgetBefore {
             let entry = endedOrder[endedHead]
             if ended[entry.callID] == entry.at { ended[entry.callID] = nil }

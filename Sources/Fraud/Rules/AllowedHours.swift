@@ -1,3 +1,4 @@
+import UnixTime
 /// When an account's or device's calls are expected: a time of day range in a fixed UTC
 /// offset, and optionally the weekdays. An office whose phones call at 3 a.m. on a Sunday
 /// is a classic sign of stolen credentials being used while nobody watches.
@@ -40,8 +41,8 @@ public struct AllowedHours: Sendable, Hashable {
 
     /// Whether a call at `time` (Unix milliseconds) is within the allowed hours.
     public func allows(_ time: Int64) -> Bool {
-        let local = MonitorTime.adding(time, Int64(utcOffsetMinutes) * 60_000)
-        let minute = Int(MonitorTime.floorModulo(MonitorTime.floorDivide(local, by: 60_000), 1440))
+        let local = UnixTime.adding(time, Int64(utcOffsetMinutes) * 60_000)
+        let minute = Int(UnixTime.floorModulo(UnixTime.floorDivide(local, by: 60_000), 1440))
         if let weekdays, !weekdays.contains(Self.weekday(local)) { return false }
         if startMinute == endMinute { return true }
         if startMinute < endMinute { return minute >= startMinute && minute < endMinute }
@@ -50,11 +51,11 @@ public struct AllowedHours: Sendable, Hashable {
 
     /// 1970-01-01 was a Thursday.
     static func weekday(_ localMillis: Int64) -> Weekday {
-        let day = MonitorTime.floorDivide(localMillis, by: 86_400_000)
-        return Weekday(rawValue: Int(MonitorTime.floorModulo(day + 3, 7)) + 1) ?? .monday
+        let day = UnixTime.floorDivide(localMillis, by: 86_400_000)
+        return Weekday(rawValue: Int(UnixTime.floorModulo(day + 3, 7)) + 1) ?? .monday
     }
 
     private static func minuteOfDay(_ minute: Int) -> Int {
-        Int(MonitorTime.floorModulo(Int64(minute), 1440))
+        Int(UnixTime.floorModulo(Int64(minute), 1440))
     }
 }

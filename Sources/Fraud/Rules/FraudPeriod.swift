@@ -1,3 +1,4 @@
+import UnixTime
 /// The sliding windows of the monitors. Each is kept in slots of a fixed length (a call or a
 /// cost lands in the slot of its time), which keeps memory small and fixed per window while
 /// every figure stays an exact sum of what happened: nothing decays, nothing is estimated.
@@ -42,12 +43,12 @@ public enum FraudPeriod: String, Sendable, Hashable, CaseIterable {
 
     /// The slot a time falls in.
     func slot(of time: Int64) -> Int64 {
-        MonitorTime.floorDivide(time, by: slotMillis)
+        UnixTime.floorDivide(time, by: slotMillis)
     }
 
     /// The oldest slot still counted at `now`: the current slot and the whole span before it.
     func oldestSlot(at now: Int64) -> Int64 {
-        MonitorTime.subtracting(slot(of: now), spanMillis / slotMillis)
+        UnixTime.subtracting(slot(of: now), spanMillis / slotMillis)
     }
 
     /// "the last hour", for alerts.

@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 
 /// Failed authentications per device across sources: distributed guessing (many sources,
@@ -35,10 +36,10 @@ struct DeviceWatch: Sendable {
     /// Counts a failure; a lock order when it locks the device.
     mutating func failed(username: String, from source: GuardNetwork, at time: Int64, settings: DeviceLockSettings) -> DeviceLockOrder? {
         if let until = locks[username], until > time { return nil }
-        let window = Milliseconds.of(seconds: settings.window)
+        let window = UnixTime.milliseconds(seconds: settings.window)
         // Failures "from the future" (the clock went back) count as now, as in the jails.
         var list = (failures[username] ?? []).map { Failure(time: min($0.time, time), source: $0.source) }
-            .filter { $0.time > Milliseconds.adding(time, -window) }
+            .filter { $0.time > UnixTime.adding(time, -window) }
         list.append(Failure(time: time, source: source))
         let cap = max(settings.failures * 4, 16)
         if list.count > cap { list.removeFirst(list.count - cap) }
@@ -51,11 +52,11 @@ struct DeviceWatch: Sendable {
             return nil
         }
         failures[username] = nil
-        let until = Milliseconds.adding(time, Milliseconds.of(seconds: settings.lock))
+        let until = UnixTime.adding(time, UnixTime.milliseconds(seconds: settings.lock))
         locks[username] = until
-        let keep = (sources[username] ?? [:]).filter { $0.value > Milliseconds.adding(time, -Self.sourceMemory) }.keys.sorted { $0.key < $1.key }
+        let keep = (sources[username] ?? [:]).filter { $0.value > UnixTime.adding(time, -Self.sourceMemory) }.keys.sorted { $0.key < $1.key }
         return DeviceLockOrder(
-            username: username, until: Date(timeIntervalSince1970: Double(until) / 1000), keep: keep, failures: list.count,
+            username: username, until: UnixTime.date(until), keep: keep, failures: list.count,
             distinctSources: distinct,
             reason: "\(list.count) failed authentications from \(distinct) sources within \(DurationText.text(seconds: settings.window))")
     }
@@ -64,9 +65,9 @@ struct DeviceWatch: Sendable {
     mutating func sweep(now: Int64, settings: DeviceLockSettings) -> [String] {
         let ended = locks.filter { $0.value <= now }.map(\.key).sorted()
         for username in ended { locks[username] = nil }
-        let window = Milliseconds.of(seconds: settings.window)
+        let window = UnixTime.milliseconds(seconds: settings.window)
         failures = failures.compactMapValues { list in
-            let kept = list.filter { $0.time > Milliseconds.adding(now, -window) }
+            let kept = list.filter { $0.time > UnixTime.adding(now, -window) }
             return kept.isEmpty ? nil : kept
         }
         return ended

@@ -1,3 +1,4 @@
+import UnixTime
 public import Foundation
 public import SecurityEvents
 
@@ -47,7 +48,7 @@ public struct GuardEngine: Sendable {
             decision.ignored = .trusted
             return decision
         }
-        let milliseconds = Self.milliseconds(now)
+        let milliseconds = UnixTime.milliseconds(now)
         let offender = GuardNetwork(offender: address, ipv6PrefixLength: configuration.ipv6PrefixLength)
         switch event.kind {
         case .authSuccess:
@@ -89,7 +90,7 @@ public struct GuardEngine: Sendable {
             // (the ingress filter knows the same sources): it is not multiplied twice.
             let raised = headroom && event.kind != .requestFlood
             let threshold = jail.threshold * (raised ? max(1, configuration.headroomFactor) : 1)
-            let sum = state.count(jail: index, time: milliseconds, weight: weight, kind: kindIndex, window: jail.window.map { Milliseconds.of(seconds: $0) })
+            let sum = state.count(jail: index, time: milliseconds, weight: weight, kind: kindIndex, window: jail.window.map { UnixTime.milliseconds(seconds: $0) })
             guard sum >= threshold else { continue }
             let order = banOrder(jail: jail, jailIndex: index, network: offender, state: state, threshold: threshold, headroom: raised, now: now)
             state.clear(jail: index)
@@ -151,7 +152,7 @@ public struct GuardEngine: Sendable {
     /// from its sources are not counted until `expiry` (nil: permanent).
     public mutating func noteBan(_ network: GuardNetwork, expiry: Date?, offense: Int? = nil) {
         if banned.count >= Self.bannedLimit(configuration) { trimBanned() }
-        banned[network] = expiry.map(Self.milliseconds) ?? Self.permanent
+        banned[network] = expiry.map(UnixTime.milliseconds) ?? Self.permanent
         sources[network] = nil
         if let offense {
             offenses[network] = Offense(count: max(offense, offenses[network]?.count ?? 0), last: banned[network]!)
@@ -189,7 +190,7 @@ public struct GuardEngine: Sendable {
     /// Whether `address` authenticated recently (headroom), for the executor's own checks.
     public func authenticatedRecently(_ address: AddressKey, now: Date) -> Bool {
         let offender = GuardNetwork(offender: address, ipv6PrefixLength: configuration.ipv6PrefixLength)
-        return hasHeadroom(offender, now: Self.milliseconds(now))
+        return hasHeadroom(offender, now: UnixTime.milliseconds(now))
     }
 
     /// An authentication within the headroom time. One "from the future" (the wall clock went
@@ -197,12 +198,12 @@ public struct GuardEngine: Sendable {
     private func hasHeadroom(_ offender: GuardNetwork, now: Int64) -> Bool {
         guard let time = authenticated[offender] else { return false }
         let age = max(0, now - min(time, now))
-        return age < Milliseconds.of(seconds: configuration.headroomAfterAuth)
+        return age < UnixTime.milliseconds(seconds: configuration.headroomAfterAuth)
     }
 
     /// Sources that authenticated within the headroom time.
     public func recentlyAuthenticated(now: Date) -> [GuardNetwork] {
-        let horizon = Self.milliseconds(now) - Milliseconds.of(seconds: configuration.headroomAfterAuth)
+        let horizon = UnixTime.milliseconds(now) - UnixTime.milliseconds(seconds: configuration.headroomAfterAuth)
         return authenticated.filter { $0.value > horizon }.map(\.key)
     }
 
@@ -211,8 +212,8 @@ public struct GuardEngine: Sendable {
     /// Forgets what has aged out: empty counters, old authentications, ended bans the
     /// executor has not reported, ended device locks (returned, to be lifted).
     public mutating func sweep(now: Date) -> [String] {
-        let milliseconds = Self.milliseconds(now)
-        let windows = configuration.jails.map { $0.window.map { Milliseconds.of(seconds: $0) } }
+        let milliseconds = UnixTime.milliseconds(now)
+        let windows = configuration.jails.map { $0.window.map { UnixTime.milliseconds(seconds: $0) } }
         for (network, var state) in sources {
             for (index, window) in windows.enumerated() { state.prune(jail: index, now: milliseconds, window: window) }
             if state.isIdle { sources[network] = nil } else { sources[network] = state }
@@ -234,7 +235,7 @@ public struct GuardEngine: Sendable {
         var scores: [SourceScore] = []
         for (network, state) in sources {
             for (index, counter) in state.counters where counter.sum > 0 && index < configuration.jails.count {
-                scores.append(SourceScore(network: network, jail: configuration.jails[index].name, score: counter.sum, lastSeen: Date(timeIntervalSince1970: Double(state.lastSeen) / 1000)))
+                scores.append(SourceScore(network: network, jail: configuration.jails[index].name, score: counter.sum, lastSeen: UnixTime.date(state.lastSeen)))
             }
         }
         return Array(scores.sorted { ($0.score, $0.lastSeen) > ($1.score, $1.lastSeen) }.prefix(limit))
@@ -262,7 +263,7 @@ public struct GuardEngine: Sendable {
 
     private mutating func trimAuthenticated(now: Int64) {
         guard authenticated.count > configuration.maxTrackedSources else { return }
-        let horizon = now - Milliseconds.of(seconds: configuration.headroomAfterAuth)
+        let horizon = now - UnixTime.milliseconds(seconds: configuration.headroomAfterAuth)
         authenticated = authenticated.filter { $0.value > horizon }
         if authenticated.count > configuration.maxTrackedSources {
             let keep = authenticated.sorted { $0.value > $1.value }.prefix(configuration.maxTrackedSources * 9 / 10)
@@ -287,10 +288,6 @@ public struct GuardEngine: Sendable {
         guard offenses.count > configuration.maxTrackedSources else { return }
         let keep = offenses.sorted { $0.value.last > $1.value.last }.prefix(configuration.maxTrackedSources * 9 / 10)
         offenses = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-    }
-
-    static func milliseconds(_ date: Date) -> Int64 {
-        Milliseconds.of(date)
     }
 }
 

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Logging
@@ -84,7 +85,7 @@ struct CallerMaintenanceService: Service {
     /// Counts the devices online now, for the online report.
     func sampleOnline() {
         do {
-            let now = RegistrationPersistence.date(callers.wallClock())
+            let now = UnixTime.date(callers.wallClock())
             try database.insert(try database.onlineNow(at: now))
         } catch {
             logger.error("online sample not written", metadata: ["error": "\(error)"])

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Logging
@@ -59,7 +60,7 @@ struct CallerSetup {
         do {
             callers.directory.replace(with: try CallerDirectoryLoader.load(from: database, realm: configuration.auth.realm, logger: logger))
             try RegistrationPersistence.loadBindings(from: database, into: callers.registrar, now: wallClock())
-            _ = try database.removeRegistrations(expiredBefore: RegistrationPersistence.date(wallClock()))
+            _ = try database.removeRegistrations(expiredBefore: UnixTime.date(wallClock()))
         } catch {
             throw Problem(description: "--data-dir: cannot read devices and registrations: \(error)")
         }
@@ -101,6 +102,6 @@ struct CallerSetup {
     }
 
     @Sendable static func unixMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        UnixTime.milliseconds(Date())
     }
 }

@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 import NIOCore
 import Registrar
@@ -204,9 +205,9 @@ final class OutboundRegistrationClient: SIPResponseConsumer, Sendable {
         }
         return ProviderRegistrationStatus(
             providerId: providerId, state: state, lastStatusCode: status.lastStatusCode, lastError: status.lastError,
-            registeredUntil: status.registeredUntil.map(RegistrationPersistence.date),
-            nextAttemptAt: status.nextAttemptAt.map(RegistrationPersistence.date), callID: status.callID,
-            updatedAt: RegistrationPersistence.date(now))
+            registeredUntil: status.registeredUntil.map(UnixTime.date),
+            nextAttemptAt: status.nextAttemptAt.map(UnixTime.date), callID: status.callID,
+            updatedAt: UnixTime.date(now))
     }
 }
 

@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 import Logging
 import NIOCore
@@ -108,7 +109,7 @@ struct OutboundRegistrationService: Service {
             save(ProviderRegistrationStatus(
                 providerId: providerId, state: .disabled, lastStatusCode: status.lastStatusCode,
                 lastError: "server stopped before the provider confirmed the removal", callID: status.callID,
-                updatedAt: RegistrationPersistence.date(now)), name: name)
+                updatedAt: UnixTime.date(now)), name: name)
         }
     }
 
@@ -161,7 +162,7 @@ struct OutboundRegistrationService: Service {
             guard provider.enabled else {
                 if case .disabled = known.entries[id] { continue }
                 known.entries[id] = .disabled
-                save(ProviderRegistrationStatus(providerId: id, state: .disabled, updatedAt: RegistrationPersistence.date(wallClock())), name: provider.name)
+                save(ProviderRegistrationStatus(providerId: id, state: .disabled, updatedAt: UnixTime.date(wallClock())), name: provider.name)
                 continue
             }
             let settings = OutboundProviderSettings(provider)
@@ -177,7 +178,7 @@ struct OutboundRegistrationService: Service {
                 let retryAt = problem.mayPass ? wallClock() + Int64(blockedRetry.components.seconds) * 1000 : nil
                 save(ProviderRegistrationStatus(
                     providerId: id, state: .failed, lastError: problem.reason,
-                    nextAttemptAt: retryAt.map(RegistrationPersistence.date), updatedAt: RegistrationPersistence.date(wallClock())),
+                    nextAttemptAt: retryAt.map(UnixTime.date), updatedAt: UnixTime.date(wallClock())),
                     name: provider.name)
             }
         }

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Registrar
@@ -43,8 +44,8 @@ enum RegistrationPersistence {
     static func announce(_ changes: BindingChanges, to hub: EventHub) {
         guard hub.isWatched else { return }
         for binding in changes.upserted {
-            hub.publish(ServerEvent(type: "registration.update", time: date(binding.updatedAt), fields: [
-                "device_id": .number(binding.deviceId), "contact": .text(binding.contact), "expires": .text(ServerEvent.timeText(date(binding.expiresAt))),
+            hub.publish(ServerEvent(type: "registration.update", time: UnixTime.date(binding.updatedAt), fields: [
+                "device_id": .number(binding.deviceId), "contact": .text(binding.contact), "expires": .text(ServerEvent.timeText(UnixTime.date(binding.expiresAt))),
                 "source_ip": .text(binding.source.ip), "source_port": .number(Int64(binding.source.port)), "transport": .text(binding.source.transport),
                 "user_agent": .optional(binding.userAgent),
             ]))
@@ -59,19 +60,17 @@ enum RegistrationPersistence {
     static func registration(from binding: Binding) -> Registration {
         Registration(
             deviceId: binding.deviceId, contact: binding.contact, q: binding.qThousandths.map { Double($0) / 1000 },
-            expiresAt: date(binding.expiresAt), callID: binding.callID, cseq: Int64(binding.cseq),
+            expiresAt: UnixTime.date(binding.expiresAt), callID: binding.callID, cseq: Int64(binding.cseq),
             sourceIP: binding.source.ip, sourcePort: binding.source.port, transport: binding.source.transport,
-            userAgent: binding.userAgent, updatedAt: date(binding.updatedAt))
+            userAgent: binding.userAgent, updatedAt: UnixTime.date(binding.updatedAt))
     }
 
     static func binding(from row: Registration) -> Binding {
         Binding(
             deviceId: row.deviceId, contact: row.contact, qThousandths: row.q.map { Int(($0 * 1000).rounded()) },
-            expiresAt: milliseconds(row.expiresAt), callID: row.callID, cseq: UInt32(clamping: row.cseq),
+            expiresAt: UnixTime.milliseconds(row.expiresAt), callID: row.callID, cseq: UInt32(clamping: row.cseq),
             source: BindingSource(transport: row.transport, ip: row.sourceIP, port: row.sourcePort),
-            userAgent: row.userAgent, updatedAt: milliseconds(row.updatedAt))
+            userAgent: row.userAgent, updatedAt: UnixTime.milliseconds(row.updatedAt))
     }
 
-    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

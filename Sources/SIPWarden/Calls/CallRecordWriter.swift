@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 import Logging
 import SecurityEvents
@@ -57,7 +58,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
     /// credentials), or a scanner's: its record, from the security event.
     func recordRefusedInvite(_ event: SecurityEvent) {
         guard event.packet.method == "INVITE" else { return }
-        let now = Int64((event.time.timeIntervalSince1970 * 1000).rounded())
+        let now = UnixTime.milliseconds(event.time)
         var draft = CallRecordDraft(
             callID: event.packet.callID, startedAt: now, callerKind: .unidentified, sourceIP: event.source.ip,
             sourcePort: event.source.port, transport: event.source.transport, from: event.packet.from, to: event.packet.to,
@@ -130,7 +131,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
         guard now - last >= Self.touchInterval || now < last else { return }
         lastTouch.store(now, ordering: .relaxed)
         do {
-            try database.touchLiveCalls(at: Self.date(now))
+            try database.touchLiveCalls(at: UnixTime.date(now))
         } catch {
             logger.error("live calls not marked as seen", metadata: ["error": "\(error)"])
         }
@@ -145,7 +146,7 @@ final class CallRecordWriter: CallRecordSink, Sendable {
         let records = leftovers.map(LiveCallRecords.closedRecord)
         let accounts = Set(records.compactMap { $0.costMicros != 0 ? $0.accountId : nil })
         _ = try database.insertCharging(records, accounts: Array(accounts))
-        let now = Self.date(wallClock())
+        let now = UnixTime.date(wallClock())
         for record in records {
             logger.warning("call left up by the last run closed", metadata: [
                 "call_id": "\(SafeText.escape(record.callID))", "ended_at": "\(record.endedAt)", "billable_seconds": "\(record.billableSeconds)",
@@ -162,21 +163,18 @@ final class CallRecordWriter: CallRecordSink, Sendable {
     /// The record as the database stores it.
     static func stored(_ draft: CallRecordDraft) -> CallRecord {
         CallRecord(
-            callID: draft.callID, startedAt: date(draft.startedAt), ringingAt: draft.ringingAt.map(date),
-            answeredAt: draft.answeredAt.map(date), endedAt: date(draft.endedAt), durationMillis: Int(draft.durationMillis),
+            callID: draft.callID, startedAt: UnixTime.date(draft.startedAt), ringingAt: draft.ringingAt.map(UnixTime.date),
+            answeredAt: draft.answeredAt.map(UnixTime.date), endedAt: UnixTime.date(draft.endedAt), durationMillis: Int(draft.durationMillis),
             billableSeconds: draft.billableSeconds, callerKind: draft.callerKind.rawValue, accountId: draft.accountId,
             deviceId: draft.deviceId, callerName: draft.callerName, providerId: draft.providerId, sourceIP: draft.sourceIP,
             sourcePort: draft.sourcePort, transport: draft.transport, userAgent: draft.userAgent, fromHeader: draft.from,
             toHeader: draft.to, contact: draft.contact, requestURI: draft.requestURI, dialledNumber: draft.dialledNumber,
             destinationKind: draft.destinationKind.rawValue, destination: draft.destination,
             attempts: draft.attempts.map {
-                CallAttempt(providerId: $0.providerId, providerName: $0.providerName, number: $0.number, status: $0.status, reason: $0.reason, startedAt: date($0.startedAt))
+                CallAttempt(providerId: $0.providerId, providerName: $0.providerName, number: $0.number, status: $0.status, reason: $0.reason, startedAt: UnixTime.date($0.startedAt))
             },
             status: draft.status, reason: draft.reason, cause: draft.cause.rawValue, hangupBy: draft.hangupBy.rawValue,
             costMicros: draft.costMicros, ratePrefix: draft.ratePrefix, relatedCallID: draft.relatedCallID, callerID: draft.callerID)
     }
 
-    static func date(_ milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
 }

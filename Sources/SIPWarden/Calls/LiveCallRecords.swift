@@ -1,3 +1,4 @@
+import UnixTime
 import Foundation
 import NIOCore
 import SIPTransport
@@ -54,8 +55,8 @@ enum LiveCallRecords {
             cost = tariff.cost(seconds: seconds)
         }
         return CallRecord(
-            callID: call.callID, startedAt: CallRecordWriter.date(row.startedAt), ringingAt: row.ringingAt.map(CallRecordWriter.date),
-            answeredAt: CallRecordWriter.date(call.answeredAt), endedAt: CallRecordWriter.date(call.answeredAt + Int64(millis)),
+            callID: call.callID, startedAt: UnixTime.date(row.startedAt), ringingAt: row.ringingAt.map(UnixTime.date),
+            answeredAt: UnixTime.date(call.answeredAt), endedAt: UnixTime.date(call.answeredAt + Int64(millis)),
             durationMillis: millis, billableSeconds: billable, callerKind: row.callerKind, accountId: row.accountId, deviceId: row.deviceId,
             callerName: row.callerName, providerId: row.providerId, sourceIP: row.sourceIP, sourcePort: row.sourcePort, transport: row.transport,
             userAgent: row.userAgent, fromHeader: row.fromHeader, toHeader: row.toHeader, contact: row.contact, requestURI: row.requestURI,

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Fraud
@@ -28,7 +29,7 @@ struct FraudAlert: Sendable {
     var event: ServerEvent {
         let unit = finding.rule.kind.unit
         let context = finding.context
-        return ServerEvent(type: "fraud.alert", time: RegistrationPersistence.date(finding.at), fields: [
+        return ServerEvent(type: "fraud.alert", time: UnixTime.date(finding.at), fields: [
             "rule": .text(finding.rule.name), "level": .text(finding.level.rawValue), "scope": .text(finding.scope.description),
             "measure": .text(finding.rule.kind.phrase), "unit": .text(unit.rawValue),
             "figure": .number(finding.figure), "threshold": .number(finding.threshold),
@@ -39,7 +40,7 @@ struct FraudAlert: Sendable {
             "call_id": .text(context.callID), "numbers": .texts(context.numbers), "countries": .texts(context.countries),
             "source_ips": .texts(context.sourceIPs), "held_back": .number(Int64(heldBack)),
             "account_blocked": .bool(blocked), "calls_hung_up": .number(Int64(hungUp)),
-            "blocked_until": .optional(finding.blockedUntil.map { ServerEvent.timeText(RegistrationPersistence.date($0)) }),
+            "blocked_until": .optional(finding.blockedUntil.map { ServerEvent.timeText(UnixTime.date($0)) }),
             "summary": .text(summary),
         ])
     }

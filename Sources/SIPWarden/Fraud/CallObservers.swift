@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Switch
@@ -52,6 +53,6 @@ final class CallObservers: CallWatcher, CallRecordSink, Sendable {
             fields["billable_seconds"] = .number(Int64(record.billableSeconds))
             fields["cost_micros"] = .number(record.costMicros)
         }
-        return ServerEvent(type: type, time: RegistrationPersistence.date(time), fields: fields)
+        return ServerEvent(type: type, time: UnixTime.date(time), fields: fields)
     }
 }

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Fraud
@@ -142,7 +143,7 @@ final class FraudService: Service, Sendable {
         let horizon = monitor.snapshot.replayHorizonMillis
         var facts: [FraudCallFact] = []
         var records = 0
-        try database.forEachCallRecord(from: RegistrationPersistence.date(now - horizon), to: RegistrationPersistence.date(now + 1)) { stored in
+        try database.forEachCallRecord(from: UnixTime.date(now - horizon), to: UnixTime.date(now + 1)) { stored in
             let draft = Self.draft(stored)
             guard Self.watches(draft) else { return }
             records += 1
@@ -155,13 +156,13 @@ final class FraudService: Service, Sendable {
     /// The parts of a stored record the monitors read.
     static func draft(_ stored: CallRecord) -> CallRecordDraft {
         var draft = CallRecordDraft(
-            callID: stored.callID, startedAt: RegistrationPersistence.milliseconds(stored.startedAt),
+            callID: stored.callID, startedAt: UnixTime.milliseconds(stored.startedAt),
             callerKind: CallRecordDraft.CallerKind(rawValue: stored.callerKind) ?? .device, sourceIP: stored.sourceIP,
             sourcePort: stored.sourcePort, transport: stored.transport, from: "", to: "", requestURI: "", dialledNumber: stored.dialledNumber)
         draft.accountId = stored.accountId
         draft.deviceId = stored.deviceId
-        draft.answeredAt = stored.answeredAt.map(RegistrationPersistence.milliseconds)
-        draft.endedAt = RegistrationPersistence.milliseconds(stored.endedAt)
+        draft.answeredAt = stored.answeredAt.map(UnixTime.milliseconds)
+        draft.endedAt = UnixTime.milliseconds(stored.endedAt)
         draft.destinationKind = CallRecordDraft.DestinationKind(rawValue: stored.destinationKind) ?? .none
         draft.billableSeconds = stored.billableSeconds
         draft.costMicros = stored.costMicros
@@ -201,7 +202,7 @@ final class FraudService: Service, Sendable {
         {
             hungUp = await server.stopCalls(accountId: account, reason: "account blocked: \(finding.rule.name)")
             log(ActionLogEntry(
-                at: RegistrationPersistence.date(wallClock()), actor: "fraud-monitor", action: "account.hang-up", target: target(account),
+                at: UnixTime.date(wallClock()), actor: "fraud-monitor", action: "account.hang-up", target: target(account),
                 reason: Self.blockReason(finding), details: ["calls": .number(Int64(hungUp))]))
         }
         let verdict = suppressor.withLock { $0.admit(finding, now: wallClock()) }
@@ -216,7 +217,7 @@ final class FraudService: Service, Sendable {
         let alert = await alerts.alert(for: finding, heldBack: heldBack, hungUp: hungUp, blocked: blockedNow)
         alerts.send(alert)
         log(ActionLogEntry(
-            at: RegistrationPersistence.date(wallClock()), actor: "fraud-monitor", action: "fraud.alert", target: alert.target,
+            at: UnixTime.date(wallClock()), actor: "fraud-monitor", action: "fraud.alert", target: alert.target,
             reason: finding.description, details: alert.logDetails))
     }
 
@@ -225,7 +226,7 @@ final class FraudService: Service, Sendable {
     func writeBlock(_ finding: FraudFinding) async -> Bool {
         guard let account = finding.accountToBlock else { return false }
         let reason = Self.blockReason(finding)
-        let until = finding.blockedUntil.map(RegistrationPersistence.date)
+        let until = finding.blockedUntil.map(UnixTime.date)
         var details: [String: ActionLogValue] = [
             "rule": .text(finding.rule.name), "level": .text(finding.level.rawValue), "figure": .number(finding.figure),
             "threshold": .number(finding.threshold), "call_id": .text(finding.context.callID),
@@ -234,7 +235,7 @@ final class FraudService: Service, Sendable {
         ]
         if let until { details["until"] = .text(ServerEvent.timeText(until)) }
         let entry = ActionLogEntry(
-            at: RegistrationPersistence.date(finding.at), actor: "fraud-monitor", action: "account.block", target: "account \(account)", reason: reason,
+            at: UnixTime.date(finding.at), actor: "fraud-monitor", action: "account.block", target: "account \(account)", reason: reason,
             details: details)
         do {
             let before = try database.block(accountId: account, reason: reason, until: until, log: entry)
@@ -245,7 +246,7 @@ final class FraudService: Service, Sendable {
                 metadata: ["account": "\(account)", "name": "\(SafeText.escape(before.name))", "reason": "\(reason)",
                            "until": "\(until.map(ServerEvent.timeText) ?? "lifted by an operator")"])
             events.publish {
-                ServerEvent(type: "fraud.block", time: RegistrationPersistence.date(finding.at), fields: [
+                ServerEvent(type: "fraud.block", time: UnixTime.date(finding.at), fields: [
                     "account": .object(["id": .number(account), "name": .text(before.name)]), "reason": .text(reason),
                     "rule": .text(finding.rule.name), "until": .optional(until.map(ServerEvent.timeText)),
                 ])
@@ -263,7 +264,7 @@ final class FraudService: Service, Sendable {
         monitor.expire(now: now)
         _ = suppressor.withLock { $0.expire(now: now) }
         do {
-            let lifted = try database.liftExpiredAccountBlocks(at: RegistrationPersistence.date(now))
+            let lifted = try database.liftExpiredAccountBlocks(at: UnixTime.date(now))
             guard !lifted.isEmpty else { return }
             // The service's own writes do not change the database's data_version, so the
             // maintenance service would not reload routing for them.
@@ -271,7 +272,7 @@ final class FraudService: Service, Sendable {
             for account in lifted {
                 logger.notice("account unblocked: its block's time ended", metadata: ["account": "\(account.id ?? 0)", "name": "\(SafeText.escape(account.name))"])
                 events.publish {
-                    ServerEvent(type: "fraud.unblock", time: RegistrationPersistence.date(now), fields: [
+                    ServerEvent(type: "fraud.unblock", time: UnixTime.date(now), fields: [
                         "account": .object(["id": .optional(account.id), "name": .text(account.name)]), "by": .text("expiry"),
                     ])
                 }

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Guard
@@ -247,19 +248,18 @@ final class GuardService: Service, Sendable {
         guard ban.createdBy == "guard", let id = ban.id, let network = try? GuardNetwork(parsing: ban.network) else { return nil }
         let onePacket = ban.evidence.count == 1 && ban.evidence[0].source.hasPrefix("udp:") && ban.evidence[0].kind != SecurityEvent.Kind.requestFlood.rawValue
         return BanEvictionOrder.Entry(
-            network: network, banId: id, onePacket: onePacket, expiry: ban.expiresAt.map(Self.milliseconds) ?? .max,
-            start: Self.milliseconds(ban.startedAt))
+            network: network, banId: id, onePacket: onePacket, expiry: ban.expiresAt.map(UnixTime.milliseconds) ?? .max,
+            start: UnixTime.milliseconds(ban.startedAt))
     }
 
     /// A new ban in the same order (it has no id yet).
     static func evictionEntry(_ order: BanOrder, now: Date) -> BanEvictionOrder.Entry {
         let onePacket = order.evidence.count == 1 && order.evidence[0].event.source.transport == "udp" && order.evidence[0].event.kind != .requestFlood
         return BanEvictionOrder.Entry(
-            network: order.network, banId: -1, onePacket: onePacket, expiry: order.expiry.map(Self.milliseconds) ?? .max,
-            start: Self.milliseconds(order.start))
+            network: order.network, banId: -1, onePacket: onePacket, expiry: order.expiry.map(UnixTime.milliseconds) ?? .max,
+            start: UnixTime.milliseconds(order.start))
     }
 
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// Stores the bans of one drain in one transaction and offloads them in one `nft` run per
     /// family: a burst of bans must not cost a write each.
@@ -309,7 +309,7 @@ final class GuardService: Service, Sendable {
     private func lockDevice(_ order: DeviceLockOrder, now: Date) {
         // The sources the device authenticated from, and those of its live registrations.
         var keep = order.keep
-        let milliseconds = Int64(now.timeIntervalSince1970 * 1000)
+        let milliseconds = UnixTime.milliseconds(now)
         if let device = parts.callers.directory.directory.device(username: order.username) {
             for binding in parts.callers.registrar.bindings(deviceId: device.id, now: milliseconds) {
                 if let key = AddressKey(binding.source.ip) {
@@ -317,7 +317,7 @@ final class GuardService: Service, Sendable {
                 }
             }
         }
-        parts.callers.deviceLocks.lock(username: order.username, until: Int64(order.until.timeIntervalSince1970 * 1000), keep: keep)
+        parts.callers.deviceLocks.lock(username: order.username, until: UnixTime.milliseconds(order.until), keep: keep)
         var logged = order
         logged.keep = Array(Set(keep)).sorted { $0.key < $1.key }
         log.lock(logged)

@@ -1,3 +1,4 @@
+import UnixTime
 import Console
 import Foundation
 import Guard
@@ -90,7 +91,7 @@ struct ConsoleService: Service {
                 (calls?.registry.snapshot ?? []).map { call in
                     WebConsole.LiveCall(
                         callID: call.record.callID, caller: call.record.callerName ?? call.callerFrom, number: call.record.dialledNumber,
-                        accountId: call.accountId, answered: call.isAnswered, startedAt: Date(timeIntervalSince1970: Double(call.record.startedAt) / 1_000),
+                        accountId: call.accountId, answered: call.isAnswered, startedAt: UnixTime.date(call.record.startedAt),
                         sourceIP: call.record.sourceIP, userAgent: call.record.userAgent)
                 }
             },

@@ -1,3 +1,4 @@
+import UnixTime
 public import Foundation
 import GRDB
 
@@ -23,7 +24,7 @@ extension AppDatabase: LiveCallRepository {
     }
 
     public func touchLiveCalls(at date: Date) throws {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = UnixTime.milliseconds(date)
         try writer.write { db in
             try db.execute(
                 sql: "INSERT INTO liveCallHeartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
