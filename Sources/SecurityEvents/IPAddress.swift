@@ -30,7 +30,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
         for part in parts {
-            guard (1...3).contains(part.count), part.utf8.allSatisfy { (0x30...0x39).contains($0) }, part == "0" || part.first != "0",
+            guard (1...3).contains(part.count), part.utf8.allSatisfy({ (0x30...0x39).contains($0) }), part == "0" || part.first != "0",
                   let value = UInt8(part)
             else { return nil }
             bytes.append(value)
