@@ -53,15 +53,7 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(Self.text(of: address))/\(prefixLength)"
-    }
-
-    /// The bytes of an address written as text, or nil.
-    public static func addressBytes(_ text: String) -> [UInt8]? { IPAddress.bytes(text) }
-
-    /// The canonical text of an address's bytes (RFC 5952 for IPv6).
-    public static func text(of bytes: [UInt8]) -> String {
-        bytes.count == 4 || bytes.count == 16 ? IPAddress(bytes: bytes).description : "?"
+        "\(IPAddress(bytes: address))/\(prefixLength)"
     }
 
     static func isIPv4Mapped(_ bytes: [UInt8]) -> Bool {

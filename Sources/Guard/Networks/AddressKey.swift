@@ -39,7 +39,7 @@ public struct AddressKey: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// From address text (`192.0.2.1`, `2001:db8::1`).
     public init?(_ text: String) {
-        guard let bytes = IPNetwork.addressBytes(text) else { return nil }
+        guard let bytes = IPAddress.bytes(text) else { return nil }
         self.init(bytes: bytes)
     }
 
@@ -62,7 +62,7 @@ public struct AddressKey: Sendable, Hashable, Comparable, CustomStringConvertibl
             + (0..<8).map { UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * $0)) }
     }
 
-    public var description: String { IPNetwork.text(of: bytes) }
+    public var description: String { IPAddress(bytes: bytes).description }
 
     public static func < (lhs: AddressKey, rhs: AddressKey) -> Bool {
         (lhs.high, lhs.low) < (rhs.high, rhs.low)

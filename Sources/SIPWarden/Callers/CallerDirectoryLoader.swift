@@ -47,7 +47,7 @@ enum CallerDirectoryLoader {
 
     /// The addresses of an IP literal or a host name (every A and AAAA record).
     static func resolve(_ host: String, logger: Logger) -> [[UInt8]] {
-        if let bytes = IPNetwork.addressBytes(host) { return [bytes] }
+        if let bytes = IPAddress.bytes(host) { return [bytes] }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?

@@ -13,8 +13,8 @@ import Synchronization
 /// is not lost to a passing database error; the last flush runs at shutdown.
 ///
 /// Answered calls are written down while they last (`LiveCall`), in the same batches, and
-/// their `lastSeenAt` moved on every `touchInterval`: a crash then leaves a trace that the
-/// next start closes, charges and hangs up (`closeLeftovers`).
+/// one heartbeat row says every `touchInterval` that they are still up: a crash then leaves a
+/// trace that the next start closes, charges and hangs up (`closeLeftovers`).
 final class CallRecordWriter: CallRecordSink, Sendable {
     let database: AppDatabase
     let ledger: Ledger

@@ -200,7 +200,7 @@ public struct BanCommands: Sendable {
 
     /// An address as typed (`192.0.2.7`), a network as CIDR.
     static func shortText(_ network: IPNetwork) -> String {
-        network.isSingleAddress ? IPNetwork.text(of: network.address) : network.description
+        network.isSingleAddress ? IPAddress(bytes: network.address).description : network.description
     }
 
     func indented(_ text: String, by spaces: Int) -> String {
@@ -265,13 +265,9 @@ public struct BanCommands: Sendable {
             case .badAddress(let address):
                 throw .usage("\"\(PrintableText.escape(address))\" is not an IPv4 or IPv6 address")
             case .badPrefix:
-                let maximum = (IPNetwork.addressBytes(String(text.prefix { $0 != "/" }))?.count ?? 4) * 8
+                let maximum = (IPAddress.bytes(text.prefix { $0 != "/" })?.count ?? 4) * 8
                 throw .usage("\"\(PrintableText.escape(text))\": the prefix length must be a number from 0 to \(maximum)")
             }
-        }
-        // IPNetwork takes what Int() takes ("+24"); a prefix length is digits only.
-        if let slash = text.firstIndex(of: "/"), !text[text.index(after: slash)...].allSatisfy(\.isASCIIDigit) {
-            throw .usage("\"\(PrintableText.escape(text))\": the prefix length must be a number from 0 to \(parsed.address.count * 8)")
         }
         let bytes = parsed.address
         if bytes.count == 16, parsed.prefixLength >= 96, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {

@@ -28,7 +28,6 @@ public protocol ConsoleUserRepository: Sendable {
     func consoleSession(tokenHash: String, now: Date) throws -> ConsoleSession?
     func update(_ session: ConsoleSession) throws
     func removeConsoleSession(tokenHash: String) throws
-    func removeConsoleSessions(userId: Int64) throws
     @discardableResult func removeExpiredConsoleSessions(now: Date) throws -> Int
 }
 
@@ -121,10 +120,6 @@ extension AppDatabase: ConsoleUserRepository {
 
     public func removeConsoleSession(tokenHash: String) throws {
         _ = try writer.write { db in try ConsoleSession.deleteOne(db, key: tokenHash) }
-    }
-
-    public func removeConsoleSessions(userId: Int64) throws {
-        _ = try writer.write { db in try ConsoleSession.filter(Column("consoleUserId") == userId).deleteAll(db) }
     }
 
     public func removeExpiredConsoleSessions(now: Date) throws -> Int {

@@ -7,7 +7,7 @@ import Testing
 @testable import SIPWarden
 
 /// A call answered when the server dies (kill -9) is not lost: its row, written at the
-/// answer and moved on every few seconds, is closed at the next start with its own cause at
+/// answer and kept alive by the server's heartbeat every few seconds, is closed at the next start with its own cause at
 /// the time last seen, charged, logged, and both parties are to be hung up.
 @Suite("Live calls across a crash")
 struct LiveCallRecoveryTests {
